@@ -1,0 +1,175 @@
+/* summary: the device database behind an SQL-free API (SQLite embedded; PostgreSQL later).
+ *
+ * Holds what CUCM's admin pages hold for SIP phones: nodes, CallManager groups, date/time groups,
+ * device pools, SIP profiles, common phone profiles, softkey templates, dial rules, phone models,
+ * firmware loads, ringtones, devices and lines (directory numbers) with their appearances.
+ * Every write is one transaction that also appends to the change log (store_changes_since), which
+ * is how a running `serve` learns within milliseconds what a separate CLI process changed.
+ * SQLite runs in WAL mode with synchronous=NORMAL... FULL for admin writes so a committed change
+ * survives kill -9 and power loss.
+ *
+ * A struct store is used by one thread at a time. Functions return DT_OK or an error code with
+ * e->msg naming the field ("mac: '00:11' is not a MAC address"); nothing is written on error.
+ * Services with their own tables (DHCP leases, SIP bindings) add a migration file and a
+ * store_<area>.c of their own that use store_sqlite().
+ */
+#ifndef DT_STORE_STORE_H
+#define DT_STORE_STORE_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct store;
+struct sqlite3;
+
+enum store_security {
+	STORE_SEC_NON_SECURE = 1,    /* deviceSecurityMode 1 */
+	STORE_SEC_AUTHENTICATED = 2, /* TLS, NULL cipher; digest auth on */
+	STORE_SEC_ENCRYPTED = 3,     /* TLS + SRTP; digest auth on */
+};
+
+struct store_model {
+	char name[24];         /* catalogue key, e.g. "8851" */
+	char product[48];      /* "Cisco 8851" */
+	int type_num;          /* CUCM product type: loadInformation<N>, +u.sip!model (684) */
+	int buttons;           /* line/feature buttons */
+	char load_prefix[24];  /* "sip88xx" */
+	char default_load[64]; /* load ID without ".loads" */
+	char dialect[16];      /* config dialect the firmware reads: "enterprise-sip" */
+	char locale_jar[32];   /* user-locale jar name, e.g. "sl-be-sip.jar" */
+	char vendor_cfg[16];   /* which vendorConfig block set: "78xx", "88xx" */
+};
+
+struct store_device {
+	int64_t id;
+	char mac[13];             /* 12 upper-case hex digits, normalised */
+	char name[16];            /* "SEP" + mac */
+	char model[24];           /* store_model.name */
+	char protocol[8];         /* "SIP" */
+	char description[129];
+	char pool[64];            /* device pool name */
+	int security;             /* enum store_security */
+	char digest_user[64];
+	char load[64];            /* firmware load override ("" = the model's load) */
+	char user_locale[64];     /* "" = the pool's */
+	char network_locale[64];  /* "" = the pool's */
+	char ip[46];              /* DHCP reservation ("" = none) */
+	char sip_profile[64];     /* "" = "Standard SIP Profile" */
+	char common_profile[64];  /* "" = "Standard Common Phone Profile" */
+	char softkey_template[64];/* "" = "Standard User" */
+	char dial_rules[64];      /* "" = none */
+};
+
+struct store_line {
+	char dn[33];          /* directory number, unique across the cluster */
+	char display[65];     /* display name (SIP From display) */
+	char auth_user[65];   /* digest user; "" = the DN */
+	char password[65];    /* digest password */
+	/* appearance on a device (set when listing a device's lines) */
+	char device[16];      /* "SEP…" or "" when not on a device */
+	int button;           /* 1-based */
+	char label[65];       /* text next to the key; "" = the DN */
+};
+
+struct store_cm_member {
+	int priority;          /* 0 = tried first */
+	char node[64];         /* node name */
+	char address[64];      /* processNodeName the phone connects to */
+	int sip_port;          /* 5060 */
+	int sips_port;         /* 5061 */
+};
+
+#define STORE_MAX_CM_MEMBERS 5
+#define STORE_MAX_NTP 4
+
+/* The device pool resolved with everything it points to. */
+struct store_pool {
+	char name[64];
+	char cm_group[64];
+	struct store_cm_member members[STORE_MAX_CM_MEMBERS];
+	int n_members;
+	char datetime_group[64];
+	char tz_windows[64];    /* "GMT Standard/Daylight Time" */
+	char tz_olson[64];      /* "Europe/London" */
+	char date_template[16]; /* "D/M/Y" */
+	char ntp[STORE_MAX_NTP][64];
+	int n_ntp;
+	char region[64];
+	char user_locale[64];    /* "English_United_States" */
+	char network_locale[64]; /* "United_States" */
+};
+
+struct store_sip_profile {
+	char name[64];
+	int register_expires;   /* timerRegisterExpires 3600 */
+	int register_delta;     /* timerRegisterDelta 5 */
+	int keepalive_expires;  /* timerKeepAliveExpires 120 */
+	int transport;          /* transportLayerProtocol: 1 TCP, 2 UDP, 3 TLS, 4 TCP preferred */
+	int digest_auth;        /* 1: challenge REGISTERs from devices using this profile */
+};
+
+struct store_node {
+	char name[64];
+	char address[64];
+	char services[64];  /* "tftp,http,dhcp,sip" */
+};
+
+/* Open (creating if needed) DATA_DIR/dialtone.db and apply pending migrations in one transaction
+ * each. The data directory is created if missing. */
+int store_open(const char *data_dir, struct store **out, struct dt_errbuf *e);
+void store_close(struct store *st);
+/* The underlying SQLite handle, for store_<area>.c files of services only. */
+struct sqlite3 *store_sqlite(struct store *st);
+/* Schema version after migrations (number of the last applied migration). */
+int store_schema_version(struct store *st);
+
+/* Transactions spanning several calls (import). Calls inside one are not committed on their own. */
+int store_begin(struct store *st, struct dt_errbuf *e);
+int store_commit(struct store *st, struct dt_errbuf *e);
+void store_rollback(struct store *st);
+
+/* MAC text in any of 001122334455, 00:11:22:33:44:55, 0011.2233.4455, 00-11-22-33-44-55 (any case)
+ * → 12 upper-case hex digits in out[13]. DT_EINVAL naming the field "mac". */
+int store_mac_normalize(const char *in, char out[13], struct dt_errbuf *e);
+
+/* Devices. `key` is a device name (SEP…) or a MAC in any accepted form. */
+int store_device_add(struct store *st, struct store_device *d, struct dt_errbuf *e);
+int store_device_update(struct store *st, const struct store_device *d, struct dt_errbuf *e);
+int store_device_get(struct store *st, const char *key, struct store_device *d, struct dt_errbuf *e);
+int store_device_delete(struct store *st, const char *key, struct dt_errbuf *e);
+/* Calls fn for each device in name order; fn returning non-zero stops the walk (value returned). */
+int store_device_foreach(struct store *st, int (*fn)(const struct store_device *d, void *arg),
+			 void *arg, struct dt_errbuf *e);
+
+/* Lines. store_line_add creates the DN if new (display/credentials set then) and, when
+ * line->device is set, adds its appearance on that device at line->button (0 = next free). */
+int store_line_add(struct store *st, const struct store_line *line, struct dt_errbuf *e);
+int store_line_delete(struct store *st, const char *dn, struct dt_errbuf *e);
+int store_line_get(struct store *st, const char *dn, struct store_line *line, struct dt_errbuf *e);
+/* Lines of one device by button (device = name or MAC), or every line appearance when device is
+ * NULL (a DN on no device is listed once with device ""). */
+int store_line_foreach(struct store *st, const char *device,
+		       int (*fn)(const struct store_line *l, void *arg), void *arg, struct dt_errbuf *e);
+
+/* Reference data. */
+int store_model_get(struct store *st, const char *name, struct store_model *m, struct dt_errbuf *e);
+int store_model_foreach(struct store *st, int (*fn)(const struct store_model *m, void *arg), void *arg,
+			struct dt_errbuf *e);
+int store_pool_get(struct store *st, const char *name, struct store_pool *p, struct dt_errbuf *e);
+int store_sip_profile_get(struct store *st, const char *name, struct store_sip_profile *sp,
+			  struct dt_errbuf *e);
+int store_node_foreach(struct store *st, int (*fn)(const struct store_node *n, void *arg), void *arg,
+		       struct dt_errbuf *e);
+
+/* Change log: every write appends (seq, kind, key): kind "device" with the device name, "line" with
+ * the DN, "pool"/"profile"/"model"/"node"/"global" with a name. Calls fn for each change with
+ * seq > since, in order; *last gets the highest seq seen (unchanged when none). */
+int store_changes_since(struct store *st, int64_t since,
+			int (*fn)(int64_t seq, const char *kind, const char *key, void *arg), void *arg,
+			int64_t *last, struct dt_errbuf *e);
+/* Cheap "did anything change" probe (SQLite PRAGMA data_version): *v changes when another
+ * connection committed. */
+int store_data_version(struct store *st, int64_t *v, struct dt_errbuf *e);
+
+#endif
