@@ -10,7 +10,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter -Wformat=2 -Wvla
 OPT      ?= -O2 -g
-CFLAGS   += -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -I$(O)/gen $(PKG_CFLAGS) $(SAN_FLAGS)
+CFLAGS   += -DDT_VERSION=\"0.1.0\" -std=gnu11 $(OPT) $(WARN) -D_GNU_SOURCE -Isrc -I$(O)/gen $(PKG_CFLAGS) $(SAN_FLAGS)
 LDFLAGS  += $(SAN_FLAGS)
 LDLIBS   += $(PKG_LIBS) -lpthread -lm
 
