@@ -34,11 +34,15 @@ $(O)/dialtone: $(O)/obj/src/main.o $(O)/libdialtone.a
 
 $(O)/libdialtone.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
+
+# V=1 shows the full command lines.
+Q := $(if $(V),,@)
 
 $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(O)/obj/gen/embedded.o: $(GEN_SRC)
 	@mkdir -p $(dir $@)
@@ -51,7 +55,8 @@ $(GEN_SRC): tools/embed.sh $(EMBED)
 
 $(O)/tests/%: tests/%.c $(O)/libdialtone.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(O)/libdialtone.a $(LDFLAGS) $(LDLIBS) -lcmocka
+	@$(if $(V),,echo "  TEST    $<")
+	$(Q)$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(O)/libdialtone.a $(LDFLAGS) $(LDLIBS) -lcmocka
 
 tests: $(TEST_BIN)
 

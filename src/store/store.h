@@ -159,6 +159,11 @@ int store_model_foreach(struct store *st, int (*fn)(const struct store_model *m,
 int store_pool_get(struct store *st, const char *name, struct store_pool *p, struct dt_errbuf *e);
 int store_sip_profile_get(struct store *st, const char *name, struct store_sip_profile *sp,
 			  struct dt_errbuf *e);
+/* Called by serve at start: make sure node `name` exists with this address and service list
+ * ("tftp,http,sip"), updating them if they changed; when the "Default" CallManager group has no
+ * member yet, add this node as its priority-0 member, so a fresh database boots phones as is. */
+int store_node_ensure(struct store *st, const char *name, const char *address, const char *services,
+		      struct dt_errbuf *e);
 int store_node_foreach(struct store *st, int (*fn)(const struct store_node *n, void *arg), void *arg,
 		       struct dt_errbuf *e);
 

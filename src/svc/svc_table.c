@@ -1,0 +1,9 @@
+/* summary: every service built into this binary, in start order (serve walks it; lldpd protos[]).
+ * Add a service: one row here and one svc_<name>.c exporting its struct dt_service. */
+#include "svc/svc.h"
+
+#include <stddef.h>
+
+const struct dt_service *const dt_services[] = {
+    NULL,
+};
