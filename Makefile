@@ -78,11 +78,15 @@ fuzz:
 bench: all
 	sh bench/run
 
+# Everything CI runs (.ci/run): style, unit + integration tests, the same under ASan+UBSan, fuzzers.
+check: format-check test asan
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-15} sh fuzz/run.sh
+
 format-check:
 	sh tools/format-check.sh
 
 clean:
 	rm -rf build build-asan build-fuzz
 
-.PHONY: all tests unit integration test asan fuzz bench format-check clean
+.PHONY: all tests unit integration test asan fuzz bench format-check check clean
 -include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

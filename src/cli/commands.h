@@ -6,5 +6,20 @@ struct cli_ctx;
 
 int cmd_serve(struct cli_ctx *cx, int argc, char **argv);
 int cmd_check_config(struct cli_ctx *cx, int argc, char **argv);
+int cmd_files(struct cli_ctx *cx, int argc, char **argv);
+/* `files add SRC [DEST-PATH]` (cmd_files_add.c), called by cmd_files for the verb "add". */
+int cli_files_add(struct cli_ctx *cx, int argc, char **argv);
+int cmd_device(struct cli_ctx *cx, int argc, char **argv);
+int cmd_line(struct cli_ctx *cx, int argc, char **argv);
+int cmd_import(struct cli_ctx *cx, int argc, char **argv);
+int cmd_export(struct cli_ctx *cx, int argc, char **argv);
+int cmd_node(struct cli_ctx *cx, int argc, char **argv);
+int cmd_pool(struct cli_ctx *cx, int argc, char **argv);
+int cmd_cmgroup(struct cli_ctx *cx, int argc, char **argv);
+int cmd_model(struct cli_ctx *cx, int argc, char **argv);
+int cmd_dhcp(struct cli_ctx *cx, int argc, char **argv);
+
+int cmd_phone(struct cli_ctx *cx, int argc, char **argv);
+int cmd_storm(struct cli_ctx *cx, int argc, char **argv);
 
 #endif

@@ -115,6 +115,51 @@ struct store_node {
 	char services[64];  /* "tftp,http,dhcp,sip" */
 };
 
+/* A CallManager group with its ordered members (store_cmgroup_get / _foreach). */
+struct store_cm_group {
+	char name[64];
+	struct store_cm_member members[STORE_MAX_CM_MEMBERS];
+	int n_members;
+};
+
+struct store_common_profile {
+	char name[64];
+	char phone_password[65];
+	int background_image_access; /* 1: the user may change the wallpaper */
+	int call_log_blf_enabled;    /* callLogBlfEnabled, 2 (CUCM default) */
+};
+
+struct store_softkey_template {
+	char name[64];
+	char file_name[96]; /* <softKeyFile>, e.g. "SoftKeys.xml" */
+};
+
+/* A set of SIP dial rules: one file (<dialTemplate>) with ordered rules. */
+struct store_dial_rules {
+	char name[64];
+	char file_name[96]; /* "DialTemplate.xml" */
+};
+
+struct store_dial_rule {
+	int position;      /* 0-based order in the file */
+	char pattern[64];  /* TEMPLATE match: digits, '.', '*' … */
+	int timeout;       /* seconds of inter-digit silence before dialing */
+	char user[8];      /* "Phone" | "IP" */
+};
+
+struct store_ringtone {
+	int position;
+	char display_name[64];
+	char file_name[96]; /* ".raw" (Ringlist.xml); the file service maps to ".rwb" for -wb */
+};
+
+/* One image file of a firmware load (file_name "" for a load with no file listed yet). */
+struct store_firmware_file {
+	char model[24];
+	char load_id[64];   /* without ".loads" */
+	char file_name[96];
+};
+
 /* Open (creating if needed) DATA_DIR/dialtone.db and apply pending migrations in one transaction
  * each. The data directory is created if missing. */
 int store_open(const char *data_dir, struct store **out, struct dt_errbuf *e);
@@ -176,5 +221,66 @@ int store_changes_since(struct store *st, int64_t since,
 /* Cheap "did anything change" probe (SQLite PRAGMA data_version): *v changes when another
  * connection committed. */
 int store_data_version(struct store *st, int64_t *v, struct dt_errbuf *e);
+
+/* ---- additions (store engineer): reference data the CLI and the generator need ---- */
+
+/* Highest change-log seq, 0 when empty: where a reader that just built everything starts. */
+int store_changes_last(struct store *st, int64_t *last, struct dt_errbuf *e);
+
+/* Nodes. add: DT_EEXIST for a taken name. delete: DT_ECONFLICT while a CM group lists it. */
+int store_node_add(struct store *st, const struct store_node *n, struct dt_errbuf *e);
+int store_node_delete(struct store *st, const char *name, struct dt_errbuf *e);
+/* Called by `serve` at start: create node `name` (address, services) if missing (an existing
+ * node keeps its address: the admin may have set it), and when the "Default" CM group has no
+ * member make this node its priority-0 member, so a fresh database serves phones with no setup.
+ * address "" or a wildcard ("0.0.0.0", "::") is stored as "127.0.0.1". */
+int store_node_ensure(struct store *st, const char *name, const char *address,
+		      const char *services, struct dt_errbuf *e);
+
+/* CallManager groups. add_member: priority -1 = after the last member; ports 0 = 5060 / 5061.
+ * DT_ECONFLICT when the node is already a member or the priority is taken, DT_ERANGE past 5. */
+int store_cmgroup_add(struct store *st, const char *name, struct dt_errbuf *e);
+int store_cmgroup_add_member(struct store *st, const char *group, const char *node, int priority,
+			     int sip_port, int sips_port, struct dt_errbuf *e);
+int store_cmgroup_get(struct store *st, const char *name, struct store_cm_group *g,
+		      struct dt_errbuf *e);
+int store_cmgroup_foreach(struct store *st, int (*fn)(const struct store_cm_group *g, void *arg),
+			  void *arg, struct dt_errbuf *e);
+
+/* Device pools. store_pool_add reads name, cm_group ("" = "Default"), region ("" = "Default"),
+ * locales ("" = English_United_States / United_States) and the date/time fields: when tz_olson,
+ * tz_windows, date_template or ntp are given, a date/time group named datetime_group (or the
+ * pool's name) is created from CMLocal's values with those replaced; otherwise datetime_group
+ * ("" = "CMLocal") must exist. members/n_members are ignored. */
+int store_pool_add(struct store *st, const struct store_pool *p, struct dt_errbuf *e);
+int store_pool_foreach(struct store *st, int (*fn)(const struct store_pool *p, void *arg),
+		       void *arg, struct dt_errbuf *e);
+
+/* Profiles and files referenced by devices ("" = the seeded default where one exists). */
+int store_common_profile_get(struct store *st, const char *name, struct store_common_profile *cp,
+			     struct dt_errbuf *e);
+int store_softkey_template_get(struct store *st, const char *name,
+			       struct store_softkey_template *t, struct dt_errbuf *e);
+int store_softkey_template_foreach(struct store *st,
+				   int (*fn)(const struct store_softkey_template *t, void *arg),
+				   void *arg, struct dt_errbuf *e);
+int store_dial_rules_get(struct store *st, const char *name, struct store_dial_rules *r,
+			 struct dt_errbuf *e);
+int store_dial_rules_foreach(struct store *st,
+			     int (*fn)(const struct store_dial_rules *r, void *arg), void *arg,
+			     struct dt_errbuf *e);
+/* The rules of one set, in position order. */
+int store_dial_rule_foreach(struct store *st, const char *rules,
+			    int (*fn)(const struct store_dial_rule *r, void *arg), void *arg,
+			    struct dt_errbuf *e);
+int store_ringtone_foreach(struct store *st, int (*fn)(const struct store_ringtone *r, void *arg),
+			   void *arg, struct dt_errbuf *e);
+/* Firmware loads and their files (model NULL = every model), ordered by model, load, file. */
+int store_firmware_foreach(struct store *st, const char *model,
+			   int (*fn)(const struct store_firmware_file *f, void *arg), void *arg,
+			   struct dt_errbuf *e);
+
+/* Remove one DN's appearance from one device (the DN stays). DT_ENOENT when it is not there. */
+int store_line_unassign(struct store *st, const char *dn, const char *device, struct dt_errbuf *e);
 
 #endif

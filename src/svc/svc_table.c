@@ -4,6 +4,11 @@
 
 #include <stddef.h>
 
+extern const struct dt_service dt_svc_tftp;
+extern const struct dt_service dt_svc_http;
+
 const struct dt_service *const dt_services[] = {
+    &dt_svc_tftp,
+    &dt_svc_http,
     NULL,
 };

@@ -107,8 +107,9 @@ struct dhcp_opt {
 	const uint8_t *val; /* into the receive buffer; len bytes */
 };
 
-/* Each code appears at most once (duplicates are rejected), so 254 slots always suffice. */
-#define DHCP_MAX_OPTS 254
+/* Fixed-length options appear once; variable-length ones may be split into pieces (RFC 3396).
+ * More than this many options in one message is rejected ("too many options"). */
+#define DHCP_MAX_OPTS 300
 
 /* A decoded message. Addresses are in host byte order. */
 struct dhcp_msg {
@@ -123,18 +124,19 @@ struct dhcp_msg {
 	uint8_t msg_type; /* enum dhcp_msg_type; DHCP_NONE when option 53 is absent */
 	uint8_t end_seen; /* 1 when the options field ended with option 255 */
 	uint8_t bad_opt;  /* on DT_EINVAL/DT_ETRUNC from an option: its code (0 otherwise) */
+	uint8_t split;	  /* 1 when a variable-length option came in several pieces (RFC 3396) */
 	uint16_t n_opts;
-	uint8_t idx[256]; /* code → 1 + index into opts; 0 when absent */
+	uint16_t idx[256]; /* code → 1 + index of its first piece in opts; 0 when absent */
 	struct dhcp_opt opts[DHCP_MAX_OPTS]; /* in wire order; only n_opts are valid */
 };
 
 /* Decode a UDP payload. Returns DT_OK; DT_ETRUNC when shorter than 240 bytes or an option in the
  * options field runs past the end; DT_EINVAL for a bad op, hlen > 16, bad magic cookie, an option
- * breaking its length rule, a duplicate option, bad option 52/53 values or an option running past
- * the end of sname/file. *why (may be NULL) gets a static description. m is fully written. */
+ * breaking its length rule, a second copy of a fixed-length option or of 82, more than
+ * DHCP_MAX_OPTS options, bad option 52/53 values or an option running past the end of sname/file. *why (may be NULL) gets a static description. m is fully written. */
 int dhcp_decode(const void *buf, size_t len, struct dhcp_msg *m, const char **why);
 
-/* The option with this code, or NULL. */
+/* The option with this code (its first piece when split), or NULL. */
 const struct dhcp_opt *dhcp_get(const struct dhcp_msg *m, uint8_t code);
 /* Value of a 4-byte option (51, 54, 50 ...) in host order into *v: 0, or -1 when absent. */
 int dhcp_get_u32(const struct dhcp_msg *m, uint8_t code, uint32_t *v);
@@ -199,8 +201,9 @@ int dhcp_frame_ipudp(void *buf, size_t cap, size_t plen, uint32_t src, uint16_t 
 		     uint32_t dst, uint16_t dport);
 
 /* Find the UDP payload of an Ethernet frame (optionally 802.1Q-tagged) carrying IPv4/UDP with
- * port 67 or 68 at either end. 0 with *payload/*plen set, DT_ENOENT when the frame is something
- * else, DT_ETRUNC when it is cut short. *src/*dst (may be NULL) get the IPv4 addresses. */
+ * port 67 or 68 at one end at least. 0 with *payload and *plen set; DT_ENOENT when the frame is
+ * something else; DT_ETRUNC when it is cut short (if the UDP header was complete, *payload and
+ * *plen still give the bytes captured). *src and *dst (may be NULL) get the IPv4 addresses. */
 int dhcp_frame_find(const void *frame, size_t len, const uint8_t **payload, size_t *plen,
 		    uint32_t *src, uint32_t *dst);
 

@@ -183,6 +183,8 @@ int sip_list_next(struct dt_slice *rest, struct dt_slice *item);
  * quoted value), 0 when absent. sip_params_valid: 0 when the list is well formed, -1 otherwise. */
 int sip_param_get(struct dt_slice params, const char *name, struct dt_slice *val);
 int sip_params_valid(struct dt_slice params);
+/* Trim linear white space (SP, HT, CR, LF) on both ends. */
+struct dt_slice sip_trim(struct dt_slice s);
 /* Strip the quotes of a quoted-string value (escapes are kept as sent). */
 struct dt_slice sip_unquote(struct dt_slice v);
 

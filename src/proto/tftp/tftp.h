@@ -52,9 +52,9 @@ enum tftp_opt_bit {
 };
 
 #define TFTP_BLKSIZE_DEFAULT 512
-#define TFTP_BLKSIZE_MIN     8     /* RFC 2348 */
+#define TFTP_BLKSIZE_MIN     8	   /* RFC 2348 */
 #define TFTP_BLKSIZE_MAX     65464 /* RFC 2348: 65535 - 20 (IP) - 8 (UDP) - 4 (TFTP) - 39 */
-#define TFTP_TIMEOUT_MIN     1     /* RFC 2349, seconds */
+#define TFTP_TIMEOUT_MIN     1	   /* RFC 2349, seconds */
 #define TFTP_TIMEOUT_MAX     255
 #define TFTP_WINDOW_MIN	     1 /* RFC 7440 */
 #define TFTP_WINDOW_MAX	     65535

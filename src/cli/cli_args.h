@@ -1,0 +1,27 @@
+/* summary: small helpers shared by the database commands (device, line, import, node, pool,
+ * cmgroup): bounded copies of option values into store structs, security keywords, JSON output.
+ */
+#ifndef DT_CLI_CLI_ARGS_H
+#define DT_CLI_CLI_ARGS_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/err.h"
+
+struct store_device;
+
+/* Copy v into dst[n]; DT_EINVAL "FIELD: longer than N characters" instead of truncating. */
+int cli_copy(const char *field, char *dst, size_t n, const char *v, struct dt_errbuf *e);
+/* "non-secure" | "authenticated" | "encrypted" (or 1..3) → enum store_security; 0 if unknown. */
+int cli_security_parse(const char *s);
+/* enum store_security → its keyword. */
+const char *cli_security_name(int sec);
+/* Decimal integer in [min, max] into *out; -1 when v is not one. */
+int cli_int(const char *v, int min, int max, int *out);
+/* The device as a JSON object (every stored field; caller owns the reference). */
+json_t *cli_device_json(const struct store_device *d);
+/* Print j on stdout (indented, key order kept) and drop the reference; CLI_OK or CLI_FAIL. */
+int cli_json_print(json_t *j);
+
+#endif

@@ -1,0 +1,247 @@
+/* summary: digest authentication of REGISTER (RFC 2617, RFC 7616 MD5 and SHA-256, qop=auth) with
+ * stateless nonces, nonce-count replay refusal and a per-source failure limit.
+ *
+ * Nonce = hex(8-byte issue time) + hex(first 16 bytes of HMAC-SHA256(secret, time | realm | source
+ * IP)): the registrar verifies it without a nonce table, and an old one is answered with
+ * stale=true so the phone retries without asking its user. Replay: the device remembers the last
+ * nonce and nc it accepted; a repeated or lower nc for that nonce is refused, and a nonce used
+ * without qop (no nc at all) is good once. An unknown user runs the same hash work as a known one
+ * and gets the same 403, so timing and answers do not reveal which extensions exist.
+ */
+#include "sip/reg_priv.h"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/mem.h"
+
+#define FAIL_TABLE_MAX 65536 /* sources tracked; the table is reset past it (bounded memory) */
+
+static void
+hex(const uint8_t *in, size_t n, char *out)
+{
+	static const char d[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = d[in[i] >> 4];
+		out[2 * i + 1] = d[in[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static void
+nonce_make(const struct reg *r, const char *ip, uint64_t t, char out[REG_NONCE_LEN + 1])
+{
+	uint8_t msg[8 + 64 + 46], mac[32], tb[8];
+	unsigned int maclen = sizeof mac;
+	size_t n = 0, rl = strlen(r->cfg.realm), il = strlen(ip);
+	for (int i = 0; i < 8; i++)
+		tb[i] = (uint8_t)(t >> (56 - 8 * i));
+	memcpy(msg, tb, 8);
+	n = 8;
+	memcpy(msg + n, r->cfg.realm, rl);
+	n += rl;
+	memcpy(msg + n, ip, il);
+	n += il;
+	HMAC(EVP_sha256(), r->secret, sizeof r->secret, msg, n, mac, &maclen);
+	hex(tb, 8, out);
+	hex(mac, 16, out + 16);
+}
+
+/* 0 valid and fresh, 1 valid but stale, -1 forged or malformed. */
+static int
+nonce_check(const struct reg *r, struct dt_slice nonce, const char *ip, time_t now)
+{
+	char want[REG_NONCE_LEN + 1];
+	uint64_t t = 0;
+	if (nonce.len != REG_NONCE_LEN)
+		return -1;
+	for (int i = 0; i < 16; i++) {
+		char c = nonce.p[i];
+		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (v < 0)
+			return -1;
+		t = t << 4 | (uint64_t)v;
+	}
+	nonce_make(r, ip, t, want);
+	if (CRYPTO_memcmp(want, nonce.p, REG_NONCE_LEN) != 0)
+		return -1;
+	if ((uint64_t)now > t + (uint64_t)r->cfg.nonce_ttl || t > (uint64_t)now + 5)
+		return 1;
+	return 0;
+}
+
+/* H(a:b:c...) as lower-case hex with the named algorithm. */
+static int
+hash_parts(const EVP_MD *md, char *out, const struct dt_slice *parts, int n)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	uint8_t dig[EVP_MAX_MD_SIZE];
+	unsigned int dl = 0;
+	if (!ctx)
+		return -1;
+	EVP_DigestInit_ex(ctx, md, NULL);
+	for (int i = 0; i < n; i++) {
+		if (i)
+			EVP_DigestUpdate(ctx, ":", 1);
+		EVP_DigestUpdate(ctx, parts[i].p, parts[i].len);
+	}
+	EVP_DigestFinal_ex(ctx, dig, &dl);
+	EVP_MD_CTX_free(ctx);
+	hex(dig, dl, out);
+	return 0;
+}
+
+static struct dt_slice
+cs(const char *s)
+{
+	return slice_make(s, strlen(s));
+}
+
+/* Expected response for credentials a, password pass, method. */
+static int
+expected_response(const struct sip_auth *a, const EVP_MD *md, const char *user, const char *realm,
+		  const char *pass, struct dt_slice method, char *out)
+{
+	char ha1[2 * EVP_MAX_MD_SIZE + 1], ha2[2 * EVP_MAX_MD_SIZE + 1];
+	struct dt_slice p1[3] = {cs(user), cs(realm), cs(pass)};
+	struct dt_slice p2[2] = {method, a->uri};
+	if (hash_parts(md, ha1, p1, 3) < 0 || hash_parts(md, ha2, p2, 2) < 0)
+		return -1;
+	if (a->qop.len) {
+		struct dt_slice p3[6] = {cs(ha1), a->nonce, a->nc, a->cnonce, a->qop, cs(ha2)};
+		return hash_parts(md, out, p3, 6);
+	}
+	struct dt_slice p3[3] = {cs(ha1), a->nonce, cs(ha2)};
+	return hash_parts(md, out, p3, 3);
+}
+
+static struct reg_fail *
+fail_get(struct reg *r, const char *ip, int create)
+{
+	struct reg_fail *f = reg_map_find(&r->fails, ip);
+	if (f || !create)
+		return f;
+	if (r->fails.n >= FAIL_TABLE_MAX)
+		reg_map_clear(&r->fails);
+	f = dt_calloc(DT_MEM_SIP, 1, sizeof *f);
+	if (!f)
+		return NULL;
+	snprintf(f->ip, sizeof f->ip, "%s", ip);
+	if (reg_map_insert(&r->fails, f) != DT_OK) {
+		dt_free(DT_MEM_SIP, f);
+		return NULL;
+	}
+	return f;
+}
+
+void
+reg_auth_failed(struct reg *r, const struct reg_src *src, time_t now)
+{
+	struct reg_fail *f = fail_get(r, src->ip, 1);
+	if (!f)
+		return;
+	if (now - f->window_start >= r->cfg.fail_window) {
+		f->window_start = now;
+		f->count = 0;
+	}
+	f->count++;
+}
+
+static int
+limited(struct reg *r, const struct reg_src *src, time_t now)
+{
+	struct reg_fail *f = fail_get(r, src->ip, 0);
+	return f && now - f->window_start < r->cfg.fail_window && f->count >= r->cfg.fail_limit;
+}
+
+/* nc as a number (8 hex digits); 0 when absent or malformed. */
+static uint32_t
+nc_value(struct dt_slice nc)
+{
+	uint32_t v = 0;
+	if (nc.len != 8)
+		return 0;
+	for (size_t i = 0; i < 8; i++) {
+		char c = nc.p[i];
+		int d = c >= '0' && c <= '9' ? c - '0'
+			: (c | 32) >= 'a' && (c | 32) <= 'f' ? (c | 32) - 'a' + 10
+							     : -1;
+		if (d < 0)
+			return 0;
+		v = v << 4 | (uint32_t)d;
+	}
+	return v;
+}
+
+int
+reg_auth_check(struct reg *r, const struct sip_msg *m, const struct reg_line *line,
+	       struct reg_dev *dev, const struct reg_src *src, time_t now)
+{
+	const struct sip_hdr *h = sip_msg_hdr(m, SIP_H_AUTHORIZATION, 0);
+	struct sip_auth a;
+	const EVP_MD *md = EVP_md5();
+	char want[2 * EVP_MAX_MD_SIZE + 1];
+	const char *pass = line ? line->password : "";
+	int ns, ok;
+	uint32_t nc;
+	if (limited(r, src, now))
+		return REG_AUTH_LIMITED;
+	/* RFC 4475 §3.3.7: an unknown scheme is answered with a challenge, not an error */
+	if (!h || sip_auth_parse(h->value, &a) != DT_OK || !slice_caseeq(a.scheme, "Digest") ||
+	    !a.response.len || !a.nonce.len || !a.uri.len)
+		return REG_AUTH_CHALLENGE;
+	if (!slice_eq(a.realm, r->cfg.realm))
+		return REG_AUTH_CHALLENGE;
+	ns = nonce_check(r, a.nonce, src->ip, now);
+	if (ns < 0)
+		return REG_AUTH_CHALLENGE;
+	if (a.algorithm.len == 0 || slice_caseeq(a.algorithm, "MD5"))
+		md = EVP_md5();
+	else if (slice_caseeq(a.algorithm, "SHA-256"))
+		md = EVP_sha256();
+	else
+		return REG_AUTH_CHALLENGE;
+	if (a.qop.len && (!slice_caseeq(a.qop, "auth") || !a.cnonce.len || !nc_value(a.nc)))
+		return REG_AUTH_CHALLENGE;
+	/* same work for unknown and known users (no enumeration by timing) */
+	if (expected_response(&a, md, line ? line->auth_user : "-", r->cfg.realm, pass, m->method_name,
+			      want) < 0)
+		return REG_AUTH_FAIL;
+	ok = line && slice_eq(a.username, line->auth_user) && a.response.len == strlen(want) &&
+	     CRYPTO_memcmp(want, a.response.p, a.response.len) == 0;
+	if (!ok)
+		return REG_AUTH_FAIL;
+	if (ns == 1)
+		return REG_AUTH_STALE;
+	nc = a.qop.len ? nc_value(a.nc) : 0;
+	if (dev) {
+		int same = strlen(dev->nonce) == a.nonce.len &&
+			   memcmp(dev->nonce, a.nonce.p, a.nonce.len) == 0;
+		if (same && (nc == 0 || nc <= dev->nc))
+			return REG_AUTH_STALE; /* replay: make the client take a fresh nonce */
+		memcpy(dev->nonce, a.nonce.p, REG_NONCE_LEN);
+		dev->nonce[REG_NONCE_LEN] = '\0';
+		dev->nc = nc;
+	}
+	return REG_AUTH_OK;
+}
+
+void
+reg_auth_challenge(struct reg *r, struct sip_out *o, const struct reg_src *src, time_t now,
+		   int stale)
+{
+	char nonce[REG_NONCE_LEN + 1];
+	nonce_make(r, src->ip, (uint64_t)now, nonce);
+	/* MD5 first: it is what CUCM offers and what phones are known to answer; SHA-256 second for
+	 * RFC 7616 clients (which pick the first algorithm they support from the top). */
+	sip_out_hdrf(o, "WWW-Authenticate",
+		     "Digest realm=\"%s\", nonce=\"%s\", algorithm=MD5, qop=\"auth\"%s", r->cfg.realm,
+		     nonce, stale ? ", stale=true" : "");
+	sip_out_hdrf(o, "WWW-Authenticate",
+		     "Digest realm=\"%s\", nonce=\"%s\", algorithm=SHA-256, qop=\"auth\"%s",
+		     r->cfg.realm, nonce, stale ? ", stale=true" : "");
+}

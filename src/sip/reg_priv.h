@@ -1,0 +1,173 @@
+/* summary: private structures of the registrar; maps its files. Nothing outside src/sip/ includes
+ * this file.
+ *
+ * Tables are chained hash maps keyed by a string inside the item (struct reg_map): provisioning
+ * lines and devices, AORs (each holding its bindings), device states and source failure counters.
+ * A binding is one allocation: the fixed fields plus its contact URI, kept params and Call-ID
+ * packed after it, so 100,000 bindings stay well under 1 KiB each (docs/benchmarks.md).
+ */
+#ifndef DT_SIP_REG_PRIV_H
+#define DT_SIP_REG_PRIV_H
+
+#include "sip/registrar.h"
+
+#define REG_LINE_MAX_DEV 8 /* devices sharing one DN (shared lines) */
+#define REG_DEV_MAX_LINES 8 /* lines of one device bound by bulkregisterreq */
+#define REG_NONCE_LEN 48   /* hex: 8-byte time + 16-byte HMAC */
+
+/* ---- reg_map.c: chained hash map over items that hold their own key and next pointer ---- */
+struct reg_map {
+	void **buckets;
+	size_t nb;
+	size_t n;
+	size_t off_next; /* offsetof(item, next) */
+	size_t off_key;	 /* offsetof(item, key[]) : a NUL-terminated char array */
+};
+void reg_map_init(struct reg_map *m, size_t off_next, size_t off_key);
+void *reg_map_find(const struct reg_map *m, const char *key);
+/* Insert an item whose key is not present. DT_OK / DT_ENOMEM. */
+int reg_map_insert(struct reg_map *m, void *item);
+/* Unlink an item (not freed). */
+void reg_map_remove(struct reg_map *m, void *item);
+/* Call fn on every item (fn may not insert or remove). */
+void reg_map_each(const struct reg_map *m, void (*fn)(void *item, void *arg), void *arg);
+/* Free every item with dt_free(DT_MEM_SIP) and the buckets. */
+void reg_map_clear(struct reg_map *m);
+
+/* ---- reg_prov.c ---- */
+struct reg_line {
+	struct reg_line *next;
+	char dn[33];
+	char auth_user[65];
+	char password[65];
+	int n_dev;
+	char dev[REG_LINE_MAX_DEV][16];
+};
+struct reg_pdev { /* a provisioned device */
+	struct reg_pdev *next;
+	char name[16];
+	int digest;
+	int n_lines;
+	char lines[REG_DEV_MAX_LINES][33];
+};
+const struct reg_line *reg_prov_line(const struct reg *r, const char *dn);
+const struct reg_pdev *reg_prov_dev(const struct reg *r, const char *name);
+
+/* ---- reg_location.c ---- */
+struct reg_bind {
+	struct reg_bind *next; /* next binding of the same AOR */
+	time_t expires_at;
+	uint32_t cseq;
+	uint16_t q;
+	uint16_t port;
+	uint8_t transport;
+	uint8_t contact_len; /* lengths of the packed strings in data[] */
+	uint8_t params_len;
+	uint8_t callid_len;
+	uint64_t conn;
+	char ip[46];
+	char device[16];
+	char data[]; /* contact \0 params \0 call_id \0 */
+};
+struct reg_aor {
+	struct reg_aor *next;
+	struct reg_bind *binds;
+	int n;
+	int dirty;
+	char aor[33];
+};
+static inline const char *
+reg_bind_contact(const struct reg_bind *b)
+{
+	return b->data;
+}
+static inline const char *
+reg_bind_params(const struct reg_bind *b)
+{
+	return b->data + b->contact_len + 1;
+}
+static inline const char *
+reg_bind_callid(const struct reg_bind *b)
+{
+	return b->data + b->contact_len + 1 + b->params_len + 1;
+}
+struct reg_aor *reg_aor_get(struct reg *r, const char *aor, int create);
+/* Create or replace the binding of contact in aor (found by contact URI or +sip.instance). *isnew is
+ * set when no binding of that contact existed or its Call-ID changed. DT_OK/DT_ENOMEM/DT_EBUSY. */
+int reg_bind_set(struct reg *r, struct reg_aor *a, struct dt_slice contact, struct dt_slice params,
+		 struct dt_slice call_id, uint32_t cseq, time_t expires_at, int q, const char *device,
+		 const struct reg_src *src, int *isnew);
+struct reg_bind *reg_bind_find(struct reg_aor *a, struct dt_slice contact, struct dt_slice params);
+void reg_bind_remove(struct reg *r, struct reg_aor *a, struct reg_bind *b);
+/* Whether any binding of any AOR still belongs to device (through the device's lines). */
+int reg_device_has_binding(struct reg *r, const char *device, const char *aor);
+
+/* ---- reg_device.c ---- */
+struct reg_dev {
+	struct reg_dev *next;
+	struct reg_device_info info;
+	struct reg_hist *hist; /* ring, grown up to history_len */
+	int hist_cap, hist_n, hist_head;
+	int hist_unsaved; /* newest rows not yet written to the store */
+	time_t reg_times[5]; /* last five registration times, for the flap flag */
+	char nonce[REG_NONCE_LEN + 1];
+	uint32_t nc;
+	char notify_callid[40];
+	int dirty;
+};
+struct reg_dev *reg_dev_get(struct reg *r, const char *name, int create);
+void reg_dev_event(struct reg *r, struct reg_dev *d, int event, int reason,
+		   const struct reg_src *src, time_t now);
+/* Read ActiveLoad/InactiveLoad/Load from a Cisco Reason header value into d. */
+void reg_dev_read_reason(struct reg_dev *d, struct dt_slice reason);
+
+/* ---- reg_auth.c ---- */
+enum reg_auth_result { REG_AUTH_OK = 0, REG_AUTH_CHALLENGE, REG_AUTH_STALE, REG_AUTH_FAIL,
+		       REG_AUTH_LIMITED };
+/* Check the request's Authorization against line (NULL = unknown AOR: always fails, after the same
+ * work). dev receives the nonce/nc replay state. */
+int reg_auth_check(struct reg *r, const struct sip_msg *m, const struct reg_line *line,
+		   struct reg_dev *dev, const struct reg_src *src, time_t now);
+/* WWW-Authenticate headers (MD5 then SHA-256) with a fresh nonce. */
+void reg_auth_challenge(struct reg *r, struct sip_out *o, const struct reg_src *src, time_t now,
+			int stale);
+/* Count a failure from src; the limiter answers REG_AUTH_LIMITED past the limit. */
+void reg_auth_failed(struct reg *r, const struct reg_src *src, time_t now);
+
+/* ---- reg_register.c / reg_handle.c ---- */
+int reg_register(struct reg *r, struct sip_msg *m, const struct reg_src *src, time_t now,
+		 struct sip_out *o, struct reg_outcome *oc);
+/* Status line + response headers + To tag + Server. */
+void reg_reply_start(struct reg *r, struct sip_out *o, const struct sip_msg *m, int code,
+		     const char *reason);
+void reg_mark_dirty_aor(struct reg *r, struct reg_aor *a);
+void reg_mark_dirty_dev(struct reg *r, struct reg_dev *d);
+
+struct reg_fail {
+	struct reg_fail *next;
+	time_t window_start;
+	int count;
+	char ip[46];
+};
+
+struct reg_dirty {
+	char kind;
+	char key[33];
+};
+
+struct reg {
+	struct reg_config cfg;
+	uint8_t secret[32];
+	struct reg_map lines;  /* struct reg_line by dn */
+	struct reg_map pdevs;  /* struct reg_pdev by name */
+	int any_digest;
+	struct reg_map aors;   /* struct reg_aor by aor */
+	struct reg_map devs;   /* struct reg_dev by name */
+	struct reg_map fails;  /* struct reg_fail by ip */
+	size_t n_bindings;
+	struct reg_dirty *dirty;
+	size_t n_dirty, cap_dirty;
+	uint32_t tag_seq;      /* To tags and NOTIFY Call-IDs */
+};
+
+#endif

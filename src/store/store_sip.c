@@ -1,0 +1,436 @@
+/* summary: SQLite persistence of the SIP registrar (0003_sip.sql): batched saves, reload, state
+ * text for the admin, history and the control queue. */
+#include "store/store_sip.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store.h"
+
+#define SAVE_HIST_MAX 64
+
+static int
+db_err(struct store *st, struct dt_errbuf *e, const char *table)
+{
+	return dt_errf(e, DT_EDB, "database: %s: %s", table, sqlite3_errmsg(store_sqlite(st)));
+}
+
+static sqlite3_stmt *
+prep(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(store_sqlite(st), sql, -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	return s;
+}
+
+static void
+text(sqlite3_stmt *s, int i, const char *v)
+{
+	sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+}
+
+static void
+col(sqlite3_stmt *s, int i, char *dst, size_t cap)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	snprintf(dst, cap, "%s", t ? (const char *)t : "");
+}
+
+struct save {
+	struct store *st;
+	struct reg *r;
+	sqlite3_stmt *del_b, *ins_b, *up_d, *ins_h;
+	int rc;
+};
+
+static void
+save_aor(struct save *sv, const char *aor)
+{
+	struct reg_binding_info b[16];
+	int n = reg_aor_bindings(sv->r, aor, b, 16);
+	text(sv->del_b, 1, aor);
+	if (sqlite3_step(sv->del_b) != SQLITE_DONE)
+		sv->rc = DT_EDB;
+	sqlite3_reset(sv->del_b);
+	for (int i = 0; i < n; i++) {
+		sqlite3_stmt *s = sv->ins_b;
+		text(s, 1, b[i].aor);
+		text(s, 2, b[i].contact);
+		text(s, 3, b[i].params);
+		text(s, 4, b[i].call_id);
+		sqlite3_bind_int64(s, 5, b[i].cseq);
+		sqlite3_bind_int64(s, 6, (sqlite3_int64)b[i].expires_at);
+		sqlite3_bind_int(s, 7, b[i].q);
+		text(s, 8, b[i].device);
+		sqlite3_bind_int(s, 9, b[i].src.transport);
+		text(s, 10, b[i].src.ip);
+		sqlite3_bind_int(s, 11, b[i].src.port);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			sv->rc = DT_EDB;
+		sqlite3_reset(s);
+	}
+}
+
+static void
+save_dev(struct save *sv, const char *name)
+{
+	struct reg_device_info d;
+	struct reg_hist h[SAVE_HIST_MAX];
+	sqlite3_stmt *s = sv->up_d;
+	int n;
+	if (reg_device_get(sv->r, name, &d) != DT_OK)
+		return;
+	text(s, 1, d.name);
+	sqlite3_bind_int(s, 2, d.state);
+	sqlite3_bind_int(s, 3, d.reason);
+	text(s, 4, d.ip);
+	sqlite3_bind_int(s, 5, d.port);
+	sqlite3_bind_int(s, 6, d.transport);
+	text(s, 7, d.user_agent);
+	sqlite3_bind_int64(s, 8, (sqlite3_int64)d.last_register);
+	text(s, 9, d.active_load);
+	text(s, 10, d.inactive_load);
+	text(s, 11, d.aor);
+	text(s, 12, d.call_id);
+	sqlite3_bind_int(s, 13, d.flapping);
+	sqlite3_bind_int(s, 14, d.cfg_state);
+	text(s, 15, d.cfg_action);
+	sqlite3_bind_int64(s, 16, (sqlite3_int64)d.cfg_at);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		sv->rc = DT_EDB;
+	sqlite3_reset(s);
+	n = reg_device_history_unsaved(sv->r, name, h, SAVE_HIST_MAX);
+	for (int i = 0; i < n; i++) {
+		s = sv->ins_h;
+		text(s, 1, name);
+		sqlite3_bind_int64(s, 2, (sqlite3_int64)h[i].at);
+		sqlite3_bind_int(s, 3, h[i].event);
+		sqlite3_bind_int(s, 4, h[i].reason);
+		sqlite3_bind_int(s, 5, h[i].transport);
+		text(s, 6, h[i].ip);
+		sqlite3_bind_int(s, 7, h[i].port);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			sv->rc = DT_EDB;
+		sqlite3_reset(s);
+	}
+}
+
+static void
+save_one(char kind, const char *key, void *arg)
+{
+	struct save *sv = arg;
+	if (kind == 'a')
+		save_aor(sv, key);
+	else
+		save_dev(sv, key);
+}
+
+int
+store_sip_save(struct store *st, struct reg *r, struct dt_errbuf *e)
+{
+	struct save sv = {st, r, NULL, NULL, NULL, NULL, DT_OK};
+	sqlite3 *db = store_sqlite(st);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_err(st, e, "sip_binding");
+	sv.del_b = prep(st, "DELETE FROM sip_binding WHERE aor = ?");
+	sv.ins_b = prep(st, "INSERT OR REPLACE INTO sip_binding (aor, contact, params, call_id, cseq,"
+			    " expires_at, q, device, transport, ip, port) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+	sv.up_d = prep(st, "INSERT OR REPLACE INTO sip_device_state (device, state, reason, ip, port,"
+			   " transport, user_agent, last_register, active_load, inactive_load, aor,"
+			   " call_id, flapping, cfg_state, cfg_action, cfg_at)"
+			   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	sv.ins_h = prep(st, "INSERT INTO sip_history (device, at, event, reason, transport, ip, port)"
+			    " VALUES (?,?,?,?,?,?,?)");
+	if (!sv.del_b || !sv.ins_b || !sv.up_d || !sv.ins_h)
+		sv.rc = DT_EDB;
+	if (sv.rc == DT_OK)
+		reg_dirty_drain(r, save_one, &sv);
+	/* keep the newest history_len rows per device (bounded table) */
+	if (sv.rc == DT_OK &&
+	    sqlite3_exec(db,
+			 "DELETE FROM sip_history WHERE id IN (SELECT id FROM (SELECT id, row_number()"
+			 " OVER (PARTITION BY device ORDER BY id DESC) AS n FROM sip_history) WHERE n > 64)",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		sv.rc = DT_EDB;
+	sqlite3_finalize(sv.del_b);
+	sqlite3_finalize(sv.ins_b);
+	sqlite3_finalize(sv.up_d);
+	sqlite3_finalize(sv.ins_h);
+	if (sv.rc != DT_OK) {
+		dt_errf(e, DT_EDB, "database: sip_binding: %s", sqlite3_errmsg(db));
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return DT_EDB;
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return db_err(st, e, "sip_binding");
+	}
+	return DT_OK;
+}
+
+static void
+read_state(sqlite3_stmt *s, struct reg_device_info *d)
+{
+	memset(d, 0, sizeof *d);
+	col(s, 0, d->name, sizeof d->name);
+	d->state = sqlite3_column_int(s, 1);
+	d->reason = sqlite3_column_int(s, 2);
+	col(s, 3, d->ip, sizeof d->ip);
+	d->port = (uint16_t)sqlite3_column_int(s, 4);
+	d->transport = sqlite3_column_int(s, 5);
+	col(s, 6, d->user_agent, sizeof d->user_agent);
+	d->last_register = (time_t)sqlite3_column_int64(s, 7);
+	col(s, 8, d->active_load, sizeof d->active_load);
+	col(s, 9, d->inactive_load, sizeof d->inactive_load);
+	col(s, 10, d->aor, sizeof d->aor);
+	col(s, 11, d->call_id, sizeof d->call_id);
+	d->flapping = sqlite3_column_int(s, 12);
+	d->cfg_state = sqlite3_column_int(s, 13);
+	col(s, 14, d->cfg_action, sizeof d->cfg_action);
+	d->cfg_at = (time_t)sqlite3_column_int64(s, 15);
+}
+
+#define STATE_COLS                                                                                 \
+	"device, state, reason, ip, port, transport, user_agent, last_register, active_load,"     \
+	" inactive_load, aor, call_id, flapping, cfg_state, cfg_action, cfg_at"
+
+static void
+read_hist(sqlite3_stmt *s, struct reg_hist *h)
+{
+	memset(h, 0, sizeof *h);
+	h->at = (time_t)sqlite3_column_int64(s, 0);
+	h->event = (uint8_t)sqlite3_column_int(s, 1);
+	h->reason = (uint8_t)sqlite3_column_int(s, 2);
+	h->transport = (uint8_t)sqlite3_column_int(s, 3);
+	col(s, 4, h->ip, sizeof h->ip);
+	h->port = (uint16_t)sqlite3_column_int(s, 5);
+}
+
+static int
+load_states(struct store *st, struct reg *r, struct dt_errbuf *e)
+{
+	sqlite3_stmt *s = prep(st, "SELECT " STATE_COLS " FROM sip_device_state");
+	sqlite3_stmt *hs = prep(st, "SELECT at, event, reason, transport, ip, port FROM sip_history"
+				    " WHERE device = ? ORDER BY id");
+	int rc = DT_OK;
+	if (!s || !hs) {
+		sqlite3_finalize(s);
+		sqlite3_finalize(hs);
+		return db_err(st, e, "sip_device_state");
+	}
+	while (rc == DT_OK && sqlite3_step(s) == SQLITE_ROW) {
+		struct reg_device_info d;
+		struct reg_hist h[REG_HIST_MAX];
+		int n = 0;
+		read_state(s, &d);
+		text(hs, 1, d.name);
+		while (sqlite3_step(hs) == SQLITE_ROW) {
+			if (n == REG_HIST_MAX) {
+				memmove(h, h + 1, sizeof h - sizeof h[0]);
+				n--;
+			}
+			read_hist(hs, &h[n++]);
+		}
+		sqlite3_reset(hs);
+		rc = reg_device_restore(r, &d, h, n);
+	}
+	sqlite3_finalize(s);
+	sqlite3_finalize(hs);
+	return rc;
+}
+
+int
+store_sip_load(struct store *st, struct reg *r, time_t now, size_t *n_bindings,
+	       struct dt_errbuf *e)
+{
+	sqlite3_stmt *s = prep(st, "SELECT aor, contact, params, call_id, cseq, expires_at, q, device,"
+				   " transport, ip, port FROM sip_binding WHERE expires_at > ?");
+	int rc = DT_OK;
+	size_t n = 0;
+	if (!s)
+		return db_err(st, e, "sip_binding");
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)now);
+	while (rc == DT_OK && sqlite3_step(s) == SQLITE_ROW) {
+		struct reg_binding_info b;
+		memset(&b, 0, sizeof b);
+		col(s, 0, b.aor, sizeof b.aor);
+		col(s, 1, b.contact, sizeof b.contact);
+		col(s, 2, b.params, sizeof b.params);
+		col(s, 3, b.call_id, sizeof b.call_id);
+		b.cseq = (uint32_t)sqlite3_column_int64(s, 4);
+		b.expires_at = (time_t)sqlite3_column_int64(s, 5);
+		b.q = sqlite3_column_int(s, 6);
+		col(s, 7, b.device, sizeof b.device);
+		b.src.transport = sqlite3_column_int(s, 8);
+		col(s, 9, b.src.ip, sizeof b.src.ip);
+		b.src.port = (uint16_t)sqlite3_column_int(s, 10);
+		rc = reg_binding_restore(r, &b, now);
+		n += rc == DT_OK;
+	}
+	sqlite3_finalize(s);
+	if (rc != DT_OK)
+		return dt_errf(e, rc, "sip_binding: restoring bindings failed");
+	if (n_bindings)
+		*n_bindings = n;
+	rc = load_states(st, r, e);
+	/* the load itself changed nothing: do not write it all back at the first save */
+	reg_dirty_drain(r, NULL, NULL);
+	return rc;
+}
+
+int
+store_sip_state_get(struct store *st, const char *device, struct reg_device_info *out,
+		    struct dt_errbuf *e)
+{
+	sqlite3_stmt *s = prep(st, "SELECT " STATE_COLS " FROM sip_device_state WHERE device = ?");
+	int rc;
+	if (!s)
+		return db_err(st, e, "sip_device_state");
+	text(s, 1, device);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		read_state(s, out);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return DT_OK;
+	if (rc == SQLITE_DONE)
+		return dt_errf(e, DT_ENOENT, "device: %s has not contacted the registrar", device);
+	return db_err(st, e, "sip_device_state");
+}
+
+int
+sip_state_describe(struct store *st, const char *device, char *buf, size_t cap)
+{
+	struct reg_device_info d;
+	struct dt_errbuf e;
+	char when[32] = "-";
+	struct tm tm;
+	int rc = store_sip_state_get(st, device, &d, &e);
+	if (rc == DT_ENOENT) {
+		snprintf(buf, cap, "Unknown (never registered)");
+		return DT_OK;
+	}
+	if (rc != DT_OK) {
+		snprintf(buf, cap, "Unknown (%s)", e.msg);
+		return rc;
+	}
+	if (d.last_register && gmtime_r(&d.last_register, &tm))
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (d.state == REG_ST_REGISTERED)
+		snprintf(buf, cap, "Registered %s:%u %s ua=%s last=%s active=%s inactive=%s%s%s",
+			 d.ip, d.port, reg_transport_name(d.transport),
+			 d.user_agent[0] ? d.user_agent : "-", when,
+			 d.active_load[0] ? d.active_load : "-",
+			 d.inactive_load[0] ? d.inactive_load : "-", d.flapping ? " FLAPPING" : "",
+			 d.cfg_state ? (d.cfg_state == REG_CFG_PENDING   ? " config=pending"
+					: d.cfg_state == REG_CFG_APPLIED ? " config=applied"
+									 : " config=failed")
+				     : "");
+	else
+		snprintf(buf, cap, "%s (%s %d) %s:%u %s last=%s%s", reg_state_name(d.state),
+			 reg_reason_name(d.reason), reg_reason_code(d.reason), d.ip, d.port,
+			 reg_transport_name(d.transport), when, d.flapping ? " FLAPPING" : "");
+	return DT_OK;
+}
+
+int
+store_sip_history(struct store *st, const char *device,
+		  int (*fn)(const struct reg_hist *h, void *arg), void *arg, struct dt_errbuf *e)
+{
+	sqlite3_stmt *s = prep(st, "SELECT at, event, reason, transport, ip, port FROM sip_history"
+				   " WHERE device = ? ORDER BY id");
+	int rc = 0;
+	if (!s)
+		return db_err(st, e, "sip_history");
+	text(s, 1, device);
+	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
+		struct reg_hist h;
+		read_hist(s, &h);
+		rc = fn(&h, arg);
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int
+store_sip_control_add(struct store *st, const char *device, const char *action, int64_t *id,
+		      struct dt_errbuf *e)
+{
+	sqlite3_stmt *s = prep(st, "INSERT INTO sip_control (device, action, queued_at)"
+				   " VALUES (?, ?, unixepoch())");
+	int rc;
+	if (!s)
+		return db_err(st, e, "sip_control");
+	text(s, 1, device);
+	text(s, 2, action);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_err(st, e, "sip_control");
+	*id = sqlite3_last_insert_rowid(store_sqlite(st));
+	return DT_OK;
+}
+
+int
+store_sip_control_state(struct store *st, int64_t id, int *state, char *detail, size_t cap,
+			struct dt_errbuf *e)
+{
+	sqlite3_stmt *s = prep(st, "SELECT state, detail FROM sip_control WHERE id = ?");
+	int rc;
+	if (!s)
+		return db_err(st, e, "sip_control");
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*state = sqlite3_column_int(s, 0);
+		col(s, 1, detail, cap);
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? DT_OK : db_err(st, e, "sip_control");
+}
+
+int
+store_sip_control_queued(struct store *st,
+			 int (*fn)(int64_t id, const char *device, const char *action, void *arg),
+			 void *arg, struct dt_errbuf *e)
+{
+	sqlite3_stmt *s = prep(st, "SELECT id, device, action FROM sip_control WHERE state = 0"
+				   " ORDER BY id LIMIT 100");
+	int rc = 0;
+	struct {
+		int64_t id;
+		char device[16], action[16];
+	} q[100];
+	int n = 0;
+	if (!s)
+		return db_err(st, e, "sip_control");
+	/* collect first: fn writes to the same table */
+	while (n < 100 && sqlite3_step(s) == SQLITE_ROW) {
+		q[n].id = sqlite3_column_int64(s, 0);
+		col(s, 1, q[n].device, sizeof q[n].device);
+		col(s, 2, q[n].action, sizeof q[n].action);
+		n++;
+	}
+	sqlite3_finalize(s);
+	for (int i = 0; i < n && !rc; i++)
+		rc = fn(q[i].id, q[i].device, q[i].action, arg);
+	return rc;
+}
+
+int
+store_sip_control_done(struct store *st, int64_t id, int state, const char *detail,
+		       struct dt_errbuf *e)
+{
+	sqlite3_stmt *s = prep(st, "UPDATE sip_control SET state = ?, detail = ? WHERE id = ?");
+	int rc;
+	if (!s)
+		return db_err(st, e, "sip_control");
+	sqlite3_bind_int(s, 1, state);
+	text(s, 2, detail);
+	sqlite3_bind_int64(s, 3, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? DT_OK : db_err(st, e, "sip_control");
+}
