@@ -5,7 +5,7 @@ set -eu
 secs=${FUZZ_SECONDS:-20}
 out=build-fuzz
 mkdir -p "$out"
-core=$(ls src/core/*.c | grep -v embedded.c)
+core=$(ls src/core/*.c | grep -v -e embedded.c -e conf.c)
 rc=0
 for f in fuzz/fuzz_*.c; do
 	[ -e "$f" ] || continue

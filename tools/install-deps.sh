@@ -9,7 +9,7 @@ set -eu
 cd "$(dirname "$0")/.."
 build_deps="build-essential pkg-config clang clang-format libsqlite3-dev sqlite3 libxml2-dev
 libevent-dev libssl-dev libjansson-dev libmicrohttpd-dev libinih-dev libpcap-dev libcmocka-dev
-iproute2 procps psmisc"
+iproute2 procps psmisc curl"
 peers=$(grep -v '^#' tools/deps.txt 2>/dev/null | tr '\n' ' ' || true)
 missing=""
 for p in $build_deps $peers; do

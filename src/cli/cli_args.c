@@ -76,3 +76,13 @@ cli_json_print(json_t *j)
 	putchar('\n');
 	return CLI_OK;
 }
+
+int
+cli_report_safe(const struct dt_errbuf *e)
+{
+	struct dt_errbuf copy = *e;
+	for (char *p = copy.msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return cli_report(&copy);
+}

@@ -21,6 +21,9 @@ const char *cli_security_name(int sec);
 int cli_int(const char *v, int min, int max, int *out);
 /* The device as a JSON object (every stored field; caller owns the reference). */
 json_t *cli_device_json(const struct store_device *d);
+/* cli_report() of a copy of e whose message has every control character (a newline in a CSV
+ * field, a tab in a header) shown as '?': the error stays one line whatever the input held. */
+int cli_report_safe(const struct dt_errbuf *e);
 /* Print j on stdout (indented, key order kept) and drop the reference; CLI_OK or CLI_FAIL. */
 int cli_json_print(json_t *j);
 

@@ -13,6 +13,7 @@
 #include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "store/store.h"
+#include "store/store_sip.h"
 
 #define DEVICE_OPTS_HELP                                                                           \
 	"  --mac MAC              001122334455, 00:11:22:33:44:55, 0011.2233.4455 or 00-11-…\n"  \
@@ -151,7 +152,7 @@ parse(int argc, char **argv, int allow, int want_key, struct store_device *d, st
 			return cli_usage("%s: not an option of device %s", argv[optind - 1],
 					 argv[0]);
 		if (apply(d, opt, optarg, &e) != DT_OK)
-			return cli_report(&e);
+			return cli_report_safe(&e);
 		p->seen_mac |= opt == O_MAC;
 		p->seen_model |= opt == O_MODEL;
 		p->n_set++;
@@ -184,13 +185,15 @@ device_add(struct cli_ctx *cx, int argc, char **argv)
 	memset(&d, 0, sizeof d);
 	if ((rc = parse(argc, argv, 1, 0, &d, &p)) != CLI_OK)
 		return rc;
+	if (p.json)
+		return cli_usage("--json: not an option of device add");
 	if (!p.seen_mac)
 		return cli_usage("mac: missing (--mac MAC)");
 	if (!p.seen_model)
 		return cli_usage("model: missing (--model MODEL)");
 	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
 		return rc;
-	rc = store_device_add(st, &d, &e) == DT_OK ? CLI_OK : cli_report(&e);
+	rc = store_device_add(st, &d, &e) == DT_OK ? CLI_OK : cli_report_safe(&e);
 	if (rc == CLI_OK)
 		printf("added %s (%s)\n", d.name, d.model);
 	store_close(st);
@@ -217,40 +220,75 @@ device_set(struct cli_ctx *cx, int argc, char **argv)
 	memset(&patch, 0, sizeof patch);
 	if ((rc = parse(argc, argv, 1, 1, &patch, &p)) != CLI_OK)
 		return rc;
+	if (p.json)
+		return cli_usage("--json: not an option of device set");
 	if (p.n_set == 0)
 		return cli_usage("device: nothing to change (see dialtone device set --help)");
 	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
 		return rc;
-	if (store_device_get(st, p.key, &d, &e) != DT_OK) {
-		rc = cli_report(&e);
+	/* Read and write in one transaction: another admin's change between the two is not lost. */
+	if (store_begin(st, &e) != DT_OK || store_device_get(st, p.key, &d, &e) != DT_OK) {
+		rc = cli_report_safe(&e);
 		goto out;
 	}
 	if ((rc = parse(argc, argv, 1, 1, &d, &p)) != CLI_OK)
 		goto out;
-	if (store_device_update(st, &d, &e) != DT_OK) {
-		rc = cli_report(&e);
+	if (store_device_update(st, &d, &e) != DT_OK ||
+	    store_device_get(st, d.mac, &d, &e) != DT_OK || store_commit(st, &e) != DT_OK) {
+		rc = cli_report_safe(&e);
 		goto out;
 	}
-	if (store_device_get(st, d.mac, &d, &e) == DT_OK)
-		printf("updated %s\n", d.name);
+	printf("updated %s\n", d.name);
 out:
+	store_rollback(st); /* no-op after the commit */
 	store_close(st);
 	return rc;
+}
+
+/* The registrar's view of a phone: "Registered 10.0.1.50:51234 TCP …", "Unregistered (…)" or
+ * "Unknown" (store_sip.h). */
+static void
+status(struct store *st, const char *name, char *buf, size_t cap)
+{
+	if (sip_state_describe(st, name, buf, cap) != DT_OK)
+		snprintf(buf, cap, "?");
+}
+
+/* The list column: the state word and, when registered, the phone's address. */
+static void
+status_short(const char *full, char *buf, size_t cap)
+{
+	size_t n = strcspn(full, " ");
+	if (!strncmp(full, "Registered ", 11))
+		n += 1 + strcspn(full + n + 1, " :");
+	snprintf(buf, cap, "%.*s", (int)n, full);
 }
 
 static int
 list_text(const struct store_device *d, void *arg)
 {
-	printf("%-16s %-6s %-16s %-14s %-15s %s\n", d->name, d->model, d->pool,
-	       cli_security_name(d->security), d->ip[0] ? d->ip : "-", d->description);
+	char full[512], st_short[80];
+	status(arg, d->name, full, sizeof full);
+	status_short(full, st_short, sizeof st_short);
+	printf("%-16s %-6s %-16s %-14s %-15s %-28s %s\n", d->name, d->model, d->pool,
+	       cli_security_name(d->security), d->ip[0] ? d->ip : "-", st_short, d->description);
 	return 0;
 }
+
+struct list_json {
+	struct store *st;
+	json_t *arr;
+};
 
 static int
 list_json(const struct store_device *d, void *arg)
 {
+	struct list_json *lj = arg;
 	json_t *o = cli_device_json(d);
-	if (!o || json_array_append_new(arg, o) != 0)
+	char full[512];
+	status(lj->st, d->name, full, sizeof full);
+	if (!o || json_object_set_new(o, "status", json_string(full)) != 0 ||
+	    json_array_append_new(lj->arr, o) != 0)
 		return DT_ENOMEM;
 	return 0;
 }
@@ -274,17 +312,18 @@ device_list(struct cli_ctx *cx, int argc, char **argv)
 	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
 		return rc;
 	if (p.json) {
-		arr = json_array();
-		rc = store_device_foreach(st, list_json, arr, &e);
+		struct list_json lj = {st, json_array()};
+		arr = lj.arr;
+		rc = store_device_foreach(st, list_json, &lj, &e);
 	} else {
-		printf("%-16s %-6s %-16s %-14s %-15s %s\n", "NAME", "MODEL", "POOL", "SECURITY",
-		       "IP", "DESCRIPTION");
-		rc = store_device_foreach(st, list_text, NULL, &e);
+		printf("%-16s %-6s %-16s %-14s %-15s %-28s %s\n", "NAME", "MODEL", "POOL",
+		       "SECURITY", "IP", "STATUS", "DESCRIPTION");
+		rc = store_device_foreach(st, list_text, st, &e);
 	}
 	store_close(st);
 	if (rc != DT_OK) {
 		json_decref(arr);
-		return rc == DT_ENOMEM ? cli_fail("json: out of memory") : cli_report(&e);
+		return rc == DT_ENOMEM ? cli_fail("json: out of memory") : cli_report_safe(&e);
 	}
 	return arr ? cli_json_print(arr) : CLI_OK;
 }
@@ -309,9 +348,10 @@ show_line_json(const struct store_line *l, void *arg)
 }
 
 static void
-show_text(const struct store_device *d, const struct store_model *m)
+show_text(const struct store_device *d, const struct store_model *m, const char *state)
 {
-	printf("name:             %s\n"
+	printf("status:           %s\n"
+	       "name:             %s\n"
 	       "mac:              %s\n"
 	       "model:            %s (%s)\n"
 	       "protocol:         %s\n"
@@ -328,7 +368,7 @@ show_text(const struct store_device *d, const struct store_model *m)
 	       "softkey template: %s\n"
 	       "dial rules:       %s\n"
 	       "lines:\n",
-	       d->name, d->mac, d->model, m->product, d->protocol, d->description, d->pool,
+	       state, d->name, d->mac, d->model, m->product, d->protocol, d->description, d->pool,
 	       cli_security_name(d->security), d->digest_user,
 	       d->load[0] ? d->load : m->default_load,
 	       d->user_locale[0] ? d->user_locale : "(pool)",
@@ -346,6 +386,7 @@ device_show(struct cli_ctx *cx, int argc, char **argv)
 	struct parsed p;
 	struct store *st;
 	json_t *obj = NULL, *lines = NULL;
+	char state[512];
 	int rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -358,22 +399,25 @@ device_show(struct cli_ctx *cx, int argc, char **argv)
 		return rc;
 	if (store_device_get(st, p.key, &d, &e) != DT_OK ||
 	    store_model_get(st, d.model, &m, &e) != DT_OK) {
-		rc = cli_report(&e);
+		rc = cli_report_safe(&e);
 		goto out;
 	}
+	status(st, d.name, state, sizeof state);
 	if (p.json) {
 		obj = cli_device_json(&d);
+		if (obj)
+			json_object_set_new(obj, "status", json_string(state));
 		lines = json_array();
 		if (obj && lines)
-			json_object_set(obj, "effective_load",
-					json_string(d.load[0] ? d.load : m.default_load));
+			json_object_set_new(obj, "effective_load",
+					    json_string(d.load[0] ? d.load : m.default_load));
 		rc = store_line_foreach(st, d.name, show_line_json, lines, &e);
 	} else {
-		show_text(&d, &m);
+		show_text(&d, &m, state);
 		rc = store_line_foreach(st, d.name, show_line_text, NULL, &e);
 	}
 	if (rc != DT_OK) {
-		rc = rc == DT_ENOMEM ? cli_fail("json: out of memory") : cli_report(&e);
+		rc = rc == DT_ENOMEM ? cli_fail("json: out of memory") : cli_report_safe(&e);
 		goto out;
 	}
 	if (obj) {
@@ -411,7 +455,7 @@ device_delete(struct cli_ctx *cx, int argc, char **argv)
 		return rc;
 	if (store_device_get(st, p.key, &d, &e) != DT_OK ||
 	    store_device_delete(st, d.name, &e) != DT_OK)
-		rc = cli_report(&e);
+		rc = cli_report_safe(&e);
 	else
 		printf("deleted %s\n", d.name);
 	store_close(st);
@@ -424,6 +468,9 @@ static const struct cli_command device_verbs[] = {
     {"list", device_list, "list phones"},
     {"show", device_show, "show one phone with its lines"},
     {"delete", device_delete, "delete a phone"},
+    {"history", cli_device_history, "registration history of a phone"},
+    {"reset", cli_device_reset, "restart a registered phone (SIP NOTIFY via serve)"},
+    {"apply-config", cli_device_apply_config, "make a phone re-read its configuration"},
     {NULL, NULL, NULL},
 };
 

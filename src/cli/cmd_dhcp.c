@@ -20,16 +20,16 @@
 	"usage: dialtone dhcp subnet add CIDR --pool FIRST-LAST [--router IP] [--dns IP,IP]\n"     \
 	"           [--domain NAME] [--tftp IP,IP] [--option66 NAME] [--ntp IP,IP]\n"              \
 	"           [--lease-time SECONDS] [--vlan N] [--known-only] [--tftp-cisco-only]\n"        \
-	"  CIDR               the subnet, e.g. 10.20.0.0/24 (a relay's giaddr selects it)\n"      \
-	"  --pool FIRST-LAST  addresses handed out, inside the subnet\n"                            \
-	"  --router IP        option 3 (outside the pool)\n"                                        \
-	"  --dns IP,IP        option 6, in order\n"                                                 \
-	"  --domain NAME      option 15\n"                                                          \
+	"  CIDR               the subnet, e.g. 10.20.0.0/24 (a relay's giaddr selects it)\n"       \
+	"  --pool FIRST-LAST  addresses handed out, inside the subnet\n"                           \
+	"  --router IP        option 3 (outside the pool)\n"                                       \
+	"  --dns IP,IP        option 6, in order\n"                                                \
+	"  --domain NAME      option 15\n"                                                         \
 	"  --tftp IP,IP       option 150 in this order (default: the nodes running the file\n"     \
 	"                     service; give each subnet its own order to spread phones)\n"         \
-	"  --option66 NAME    option 66: one TFTP server name or address\n"                         \
-	"  --ntp IP,IP        option 42\n"                                                          \
-	"  --lease-time S     60..31536000 seconds (default 86400)\n"                               \
+	"  --option66 NAME    option 66: one TFTP server name or address\n"                        \
+	"  --ntp IP,IP        option 42\n"                                                         \
+	"  --lease-time S     60..31536000 seconds (default 86400)\n"                              \
 	"  --vlan N           voice VLAN this subnet serves (informational, 0..4094)\n"            \
 	"  --known-only       only phones in the device table get addresses\n"                     \
 	"  --tftp-cisco-only  option 150 only for vendor class (option 60) \"Cisco...\"\n"
@@ -95,14 +95,19 @@ subnet_option(int ch, const char *v, struct store_dhcp_subnet *sn, struct dt_err
 static int
 subnet_add(struct cli_ctx *cx, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"pool", required_argument, NULL, O_POOL},	   {"router", required_argument, NULL, O_ROUTER},
-	    {"dns", required_argument, NULL, O_DNS},	   {"domain", required_argument, NULL, O_DOMAIN},
-	    {"tftp", required_argument, NULL, O_TFTP},	   {"option66", required_argument, NULL, O_66},
-	    {"ntp", required_argument, NULL, O_NTP},	   {"lease-time", required_argument, NULL, O_LT},
-	    {"vlan", required_argument, NULL, O_VLAN},	   {"known-only", no_argument, NULL, O_KNOWN},
-	    {"tftp-cisco-only", no_argument, NULL, O_CISCO}, {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"pool", required_argument, NULL, O_POOL},
+					     {"router", required_argument, NULL, O_ROUTER},
+					     {"dns", required_argument, NULL, O_DNS},
+					     {"domain", required_argument, NULL, O_DOMAIN},
+					     {"tftp", required_argument, NULL, O_TFTP},
+					     {"option66", required_argument, NULL, O_66},
+					     {"ntp", required_argument, NULL, O_NTP},
+					     {"lease-time", required_argument, NULL, O_LT},
+					     {"vlan", required_argument, NULL, O_VLAN},
+					     {"known-only", no_argument, NULL, O_KNOWN},
+					     {"tftp-cisco-only", no_argument, NULL, O_CISCO},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
 	struct store_dhcp_subnet sn;
 	struct dt_errbuf e = {0, ""};
 	struct store *st;
@@ -125,7 +130,8 @@ subnet_add(struct cli_ctx *cx, int argc, char **argv)
 		have_pool |= ch == O_POOL;
 	}
 	if (optind != argc - 1)
-		return cli_usage("subnet: give exactly one CIDR (see dialtone dhcp subnet add --help)");
+		return cli_usage(
+		    "subnet: give exactly one CIDR (see dialtone dhcp subnet add --help)");
 	if (store_dhcp_cidr_parse(argv[optind], &sn.network, &sn.prefix, &e) != DT_OK)
 		return cli_usage("%s", e.msg);
 	if (!have_pool)
@@ -151,8 +157,8 @@ subnet_json(const struct store_dhcp_subnet *sn)
 	snprintf(list, sizeof list, "%s-%s", store_dhcp_ip_text(sn->pool_first, a),
 		 store_dhcp_ip_text(sn->pool_last, b));
 	json_object_set_new(j, "pool", json_string(list));
-	json_object_set_new(j, "router", json_string(sn->router ? store_dhcp_ip_text(sn->router, a)
-								: ""));
+	json_object_set_new(j, "router",
+			    json_string(sn->router ? store_dhcp_ip_text(sn->router, a) : ""));
 	json_object_set_new(
 	    j, "dns", json_string(store_dhcp_ips_text(sn->dns, sn->n_dns, list, sizeof list)));
 	json_object_set_new(j, "domain", json_string(sn->domain));
@@ -183,8 +189,7 @@ print_subnet(const struct store_dhcp_subnet *sn, void *arg)
 	       sn->router ? json_string_value(json_object_get(j, "router")) : "-",
 	       (long long)sn->vlan, (long long)sn->lease_time,
 	       sn->n_tftp ? json_string_value(json_object_get(j, "tftp")) : "(file nodes)",
-	       sn->option66[0] ? "66=" : "", sn->option66,
-	       sn->known_only ? " known-only" : "");
+	       sn->option66[0] ? "66=" : "", sn->option66, sn->known_only ? " known-only" : "");
 	json_decref(j);
 	return 0;
 }
@@ -258,8 +263,8 @@ subnet_delete(struct cli_ctx *cx, int argc, char **argv)
 	return CLI_OK;
 }
 
-static const char *const state_names[] = {"", "offered", "bound", "released", "expired",
-					  "declined"};
+static const char *const state_names[] = {"",	      "offered", "bound",
+					  "released", "expired", "declined"};
 
 struct lease_walk {
 	json_t *arr;
@@ -287,7 +292,8 @@ print_lease(const struct store_dhcp_lease *l, void *arg)
 	if (w->arr) {
 		json_t *j = json_object();
 		json_object_set_new(j, "ip", json_string(ip));
-		json_object_set_new(j, "mac", json_string(l->state == STORE_DHCP_DECLINED ? "" : mac));
+		json_object_set_new(j, "mac",
+				    json_string(l->state == STORE_DHCP_DECLINED ? "" : mac));
 		json_object_set_new(j, "state", json_string(state));
 		json_object_set_new(j, "expires", json_string(when));
 		json_object_set_new(j, "expires_unix", json_integer(l->expires));

@@ -1,9 +1,11 @@
 /* summary: `dialtone files list|show`: the generated files (SEP<MAC>.cnf.xml, XMLDefault.cnf.xml,
  * dial rules, softkeys, ring lists) built from the database exactly as the file service serves
  * them. The build is the one `serve` runs (prov_open), so what `show` prints is what a phone gets.
+ * `files add` (the static tree) lives in cmd_files_add.c.
  */
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "core/log.h"
 #include "prov/prov.h"
 #include "store/store.h"
 
@@ -16,10 +18,16 @@ static int
 open_prov(struct cli_ctx *cx, struct store **st, struct prov **p)
 {
 	struct dt_errbuf e = {0, ""};
-	int rc = cli_store_open(cx, st);
+	int rc = cli_store_open(cx, st), level = dt_log_level_current;
 	if (rc != CLI_OK)
 		return rc;
-	if (prov_open(*st, &cx->conf, p, &e) != DT_OK) {
+	/* The build logs for serve's log file; here the command reports what matters itself, in
+	 * one line, so only errors may pass. */
+	if (level < DT_ERROR)
+		dt_log_set_level(DT_ERROR);
+	rc = prov_open(*st, &cx->conf, p, &e);
+	dt_log_set_level(level);
+	if (rc != DT_OK) {
 		store_close(*st);
 		return cli_report(&e);
 	}
@@ -36,9 +44,9 @@ print_row(const struct prov_file *f, void *arg)
 static void
 json_row(const struct prov_file *f, void *arg)
 {
-	json_t *o = json_pack("{s:s, s:I, s:I, s:s, s:s}", "name", f->name, "size",
-			      (json_int_t)f->len, "version", (json_int_t)f->version, "device",
-			      f->device, "etag", f->etag);
+	json_t *o =
+	    json_pack("{s:s, s:I, s:I, s:s, s:s}", "name", f->name, "size", (json_int_t)f->len,
+		      "version", (json_int_t)f->version, "device", f->device, "etag", f->etag);
 	if (o)
 		json_array_append_new(arg, o);
 }
@@ -48,11 +56,13 @@ files_list(struct cli_ctx *cx, int argc, char **argv)
 {
 	struct store *st;
 	struct prov *p;
+	struct prov_build_stats bs;
 	int json = 0, rc;
 
 	if (cli_wants_help(argc, argv)) {
 		puts("usage: dialtone files list [--json]\n\n"
-		     "Lists every generated file: name, size in bytes, version (bumps each time the\n"
+		     "Lists every generated file: name, size in bytes, version (bumps each time "
+		     "the\n"
 		     "file's bytes change) and the device it belongs to (\"-\" for shared files).");
 		return CLI_OK;
 	}
@@ -64,6 +74,13 @@ files_list(struct cli_ctx *cx, int argc, char **argv)
 	}
 	if ((rc = open_prov(cx, &st, &p)) != CLI_OK)
 		return rc;
+	prov_last_build(p, &bs);
+	if (bs.failed)
+		fprintf(
+		    stderr,
+		    "dialtone: warning: %zu file(s) not published (dialtone files show NAME says "
+		    "why)\n",
+		    bs.failed);
 	if (json) {
 		json_t *arr = json_array();
 		prov_file_foreach(p, json_row, arr);
@@ -85,12 +102,15 @@ files_show(struct cli_ctx *cx, int argc, char **argv)
 	struct store *st;
 	struct prov *p;
 	struct prov_file *f;
+	char why[600];
 	int rc;
 
 	if (cli_wants_help(argc, argv)) {
 		puts("usage: dialtone files show NAME\n\n"
-		     "Prints the generated file NAME (matched case-insensitively, as phones ask) byte\n"
-		     "for byte as the file service sends it. Exits 1 when no such file is generated.");
+		     "Prints the generated file NAME (matched case-insensitively, as phones ask) "
+		     "byte\n"
+		     "for byte as the file service sends it. Exits 1 when no such file is "
+		     "generated.");
 		return CLI_OK;
 	}
 	if (argc != 2)
@@ -98,7 +118,15 @@ files_show(struct cli_ctx *cx, int argc, char **argv)
 	if ((rc = open_prov(cx, &st, &p)) != CLI_OK)
 		return rc;
 	f = prov_file_get(p, argv[1]);
-	if (!f) {
+	if (!f && prov_file_why(p, argv[1], why, sizeof why)) {
+		/* The commonest cause on a fresh database: serve has not run yet to make its node
+		 * the Default group's member. Say so rather than leave the admin guessing. */
+		rc = cli_fail("name: '%s' is not published: %s%s", argv[1], why,
+			      strstr(why, "members/member is missing")
+				  ? " (the CallManager group has no member: `dialtone serve` adds "
+				    "its node at start, or use `dialtone cmgroup add-member`)"
+				  : "");
+	} else if (!f) {
 		rc = cli_fail("name: no generated file '%s' (dialtone files list shows them)",
 			      argv[1]);
 	} else {
@@ -115,6 +143,7 @@ files_show(struct cli_ctx *cx, int argc, char **argv)
 static const struct cli_command verbs[] = {
     {"list", files_list, "list the generated files (name, size, version, device)"},
     {"show", files_show, "print one generated file as a phone receives it"},
+    {"add", cli_files_add, "copy a firmware load, locale, ring tone or background into the tree"},
     {NULL, NULL, NULL},
 };
 

@@ -255,7 +255,7 @@ cmd_import(struct cli_ctx *cx, int argc, char **argv)
 	}
 	if ((rc = cli_store_open(cx, &st)) == CLI_OK) {
 		if (import_file(st, f, im, &e) != DT_OK)
-			rc = cli_report(&e);
+			rc = cli_report_safe(&e);
 		else
 			printf("imported %ld devices, %ld line appearances\n", im->devices,
 			       im->lines);
@@ -288,21 +288,13 @@ max_button(const struct store_line *l, void *arg)
 }
 
 static int
-collect_line(const struct store_line *l, void *arg)
-{
-	struct export *x = arg;
-	if (l->button >= 1 && l->button <= x->groups)
-		x->row[l->button] = *l;
-	return 0;
-}
-
-static int
-export_device(const struct store_device *d, void *arg)
+export_device(const struct store_device *d, const struct store_line *lines, int n, void *arg)
 {
 	struct export *x = arg;
 	memset(x->row, 0, sizeof x->row);
-	if (store_line_foreach(x->st, d->name, collect_line, x, &x->e) != DT_OK)
-		return DT_EDB;
+	for (int i = 0; i < n; i++)
+		if (lines[i].button >= 1 && lines[i].button <= x->groups)
+			x->row[lines[i].button] = lines[i];
 	for (int i = 0; i < N_DEV_COLS; i++)
 		csv_put(x->f,
 			dev_cols[i].size ? (const char *)d + dev_cols[i].off
@@ -332,7 +324,7 @@ export_all(struct export *x)
 			snprintf(h, sizeof h, "line%d_%s", g, line_cols[k].name);
 			csv_put(x->f, h, g == x->groups && k == N_LINE_COLS - 1);
 		}
-	rc = store_device_foreach(x->st, export_device, x, &x->e);
+	rc = store_device_lines_foreach(x->st, export_device, x, &x->e);
 	if (rc == DT_EIO)
 		return dt_errf(&x->e, DT_EIO, "file: write error: %s", strerror(errno));
 	return rc;
@@ -383,7 +375,7 @@ cmd_export(struct cli_ctx *cx, int argc, char **argv)
 		if (rc != DT_OK)
 			unlink(tmp);
 	}
-	rc = rc == DT_OK ? CLI_OK : cli_report(&x.e);
+	rc = rc == DT_OK ? CLI_OK : cli_report_safe(&x.e);
 out:
 	store_close(x.st);
 	return rc;

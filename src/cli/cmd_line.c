@@ -85,7 +85,7 @@ parse(int argc, char **argv, const int *allowed, struct store_line *l, int *json
 			break;
 		}
 		if (rc != DT_OK)
-			return cli_report(&e);
+			return cli_report_safe(&e);
 	}
 	if (pos) {
 		if (optind >= argc)
@@ -128,12 +128,15 @@ line_add(struct cli_ctx *cx, int argc, char **argv)
 		return cli_usage("dn: missing (--dn DN)");
 	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
 		return rc;
-	if (store_line_add(st, &l, &e) != DT_OK)
-		rc = cli_report(&e);
-	else if (l.device[0])
-		printf("added DN %s on %s\n", l.dn, l.device);
-	else
+	if (store_line_add(st, &l, &e) != DT_OK) {
+		rc = cli_report_safe(&e);
+	} else if (l.device[0]) {
+		struct store_device d;
+		printf("added DN %s on %s\n", l.dn,
+		       store_device_get(st, l.device, &d, NULL) == DT_OK ? d.name : l.device);
+	} else {
 		printf("added DN %s\n", l.dn);
+	}
 	store_close(st);
 	return rc;
 }
@@ -192,7 +195,7 @@ line_list(struct cli_ctx *cx, int argc, char **argv)
 	store_close(st);
 	if (rc != DT_OK) {
 		json_decref(arr);
-		return rc == DT_ENOMEM ? cli_fail("json: out of memory") : cli_report(&e);
+		return rc == DT_ENOMEM ? cli_fail("json: out of memory") : cli_report_safe(&e);
 	}
 	return arr ? cli_json_print(arr) : CLI_OK;
 }
@@ -222,7 +225,7 @@ line_delete(struct cli_ctx *cx, int argc, char **argv)
 	else
 		rc = store_line_delete(st, dn, &e);
 	if (rc != DT_OK)
-		rc = cli_report(&e);
+		rc = cli_report_safe(&e);
 	else
 		printf("deleted DN %s%s%s\n", dn, l.device[0] ? " from " : "", l.device);
 	store_close(st);

@@ -97,7 +97,7 @@ static int
 finish(struct store *st, int rc, const struct dt_errbuf *e)
 {
 	store_close(st);
-	return rc == DT_OK ? CLI_OK : cli_report(e);
+	return rc == DT_OK ? CLI_OK : cli_report_safe(e);
 }
 
 /* ---- node ---- */
@@ -128,7 +128,7 @@ node_add(struct cli_ctx *cx, int argc, char **argv)
 	    cli_copy("address", n.address, sizeof n.address, VAL(&a, O_ADDRESS), &e) ||
 	    (VAL(&a, O_SERVICES) &&
 	     cli_copy("services", n.services, sizeof n.services, VAL(&a, O_SERVICES), &e)))
-		return cli_report(&e);
+		return cli_report_safe(&e);
 	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
 		return rc;
 	rc = store_node_add(st, &n, &e);
@@ -436,7 +436,7 @@ pool_add(struct cli_ctx *cx, int argc, char **argv)
 	if ((rc = parse("pool", argc, argv, allowed, 1, &a)) != CLI_OK)
 		return rc;
 	if (pool_fill(&a, &p, &e) != DT_OK)
-		return cli_report(&e);
+		return cli_report_safe(&e);
 	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
 		return rc;
 	rc = store_pool_add(st, &p, &e);

@@ -5,6 +5,8 @@
 #include "cli/commands.h"
 
 #include <arpa/inet.h>
+#include <event2/event.h>
+#include <event2/http.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +29,8 @@ static const char storm_usage[] =
     "  --rate R          phone starts per second (default: all at once)\n"
     "  --macs FILE       one MAC per line (default: generated 02:DA:7E:00:00:00 + index)\n"
     "  --provision       add the phones (model, one line each: DN 200000+i) to the database\n"
-    "                    in --data first; existing devices are kept\n"
+    "                    in --data first (existing devices are kept) and wait until the file\n"
+    "                    service on ADDR:6970 serves their configuration\n"
     "  --plot FILE.svg   registered phones over time and step latencies\n"
     "  --max-seconds S   hard bound on the storm (default 60 + N/R)\n"
     "  --log, --json     print every phone's console log (text or JSON lines) on stdout\n"
@@ -39,7 +42,7 @@ struct prov_ctx {
 };
 
 static int
-provision(struct cli_ctx *cx, const struct storm_opts *o, struct dt_errbuf *e)
+provision(struct cli_ctx *cx, const struct storm_opts *o, struct dt_errbuf *e, char last[13])
 {
 	struct store *st = NULL;
 	char(*macs)[13] = NULL;
@@ -75,6 +78,7 @@ provision(struct cli_ctx *cx, const struct storm_opts *o, struct dt_errbuf *e)
 		snprintf(d.model, sizeof d.model, "%s", o->model[0] ? o->model : "8851");
 		snprintf(d.protocol, sizeof d.protocol, "SIP");
 		snprintf(d.description, sizeof d.description, "storm phone %d", i);
+		memcpy(last, d.mac, 13);
 		rc = store_device_add(st, &d, e);
 		if (rc == DT_EEXIST)
 			continue;
@@ -97,6 +101,50 @@ out:
 	dt_free(DT_MEM_PHONE, macs);
 	store_close(st);
 	return rc;
+}
+
+struct poll_ctx {
+	struct event_base *base;
+	int status;
+};
+
+static void
+poll_done(struct evhttp_request *req, void *arg)
+{
+	struct poll_ctx *p = arg;
+	p->status = req ? evhttp_request_get_response_code(req) : 0;
+	event_base_loopbreak(p->base);
+}
+
+/* After --provision: wait (15 s at most) until the file service on server:6970 serves the last
+ * phone's SEP file, so no phone boots from XMLDefault because `serve` had not regenerated yet
+ * (it picks database changes up asynchronously). 0 when served. */
+static int
+wait_served(struct in_addr server, const char *mac)
+{
+	char host[16], uri[40];
+	struct poll_ctx p = {event_base_new(), 0};
+	if (!p.base)
+		return -1;
+	inet_ntop(AF_INET, &server, host, sizeof host);
+	snprintf(uri, sizeof uri, "/SEP%s.cnf.xml", mac);
+	for (int i = 0; i < 150 && p.status != 200; i++) {
+		struct evhttp_connection *c = evhttp_connection_base_new(p.base, NULL, host, 6970);
+		struct evhttp_request *req = c ? evhttp_request_new(poll_done, &p) : NULL;
+		p.status = 0;
+		if (req) {
+			evhttp_add_header(evhttp_request_get_output_headers(req), "Host", host);
+			evhttp_connection_set_timeout(c, 1);
+			if (evhttp_make_request(c, req, EVHTTP_REQ_HEAD, uri) == 0)
+				event_base_dispatch(p.base);
+		}
+		if (c)
+			evhttp_connection_free(c);
+		if (p.status != 200)
+			usleep(100000);
+	}
+	event_base_free(p.base);
+	return p.status == 200 ? 0 : -1;
 }
 
 static int
@@ -206,8 +254,16 @@ cmd_storm(struct cli_ctx *cx, int argc, char **argv)
 	if (!have_server)
 		return cli_usage("storm: --server: required");
 	o.progress = isatty(STDERR_FILENO);
-	if (prov && (rc = provision(cx, &o, &e)) != DT_OK)
-		return e.msg[0] ? cli_report(&e) : CLI_FAIL;
+	if (prov) {
+		char last[13];
+		if ((rc = provision(cx, &o, &e, last)) != DT_OK)
+			return e.msg[0] ? cli_report(&e) : CLI_FAIL;
+		if (wait_served(o.server, last) != 0)
+			fprintf(stderr,
+				"dialtone: storm: SEP%s.cnf.xml not served by %s:6970 after "
+				"15 s; phones may boot from XMLDefault\n",
+				last, inet_ntoa(o.server));
+	}
 
 	struct storm_stats st;
 	double elapsed = 0;

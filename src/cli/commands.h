@@ -10,6 +10,11 @@ int cmd_files(struct cli_ctx *cx, int argc, char **argv);
 /* `files add SRC [DEST-PATH]` (cmd_files_add.c), called by cmd_files for the verb "add". */
 int cli_files_add(struct cli_ctx *cx, int argc, char **argv);
 int cmd_device(struct cli_ctx *cx, int argc, char **argv);
+/* `device history NAME [--json]`, `device reset NAME`, `device apply-config NAME`
+ * (cmd_device_sip.c), called by cmd_device for those verbs. */
+int cli_device_history(struct cli_ctx *cx, int argc, char **argv);
+int cli_device_reset(struct cli_ctx *cx, int argc, char **argv);
+int cli_device_apply_config(struct cli_ctx *cx, int argc, char **argv);
 int cmd_line(struct cli_ctx *cx, int argc, char **argv);
 int cmd_import(struct cli_ctx *cx, int argc, char **argv);
 int cmd_export(struct cli_ctx *cx, int argc, char **argv);

@@ -28,9 +28,9 @@ size_t dhcp_map_bytes(const struct dhcp_map *m);
 
 /* 16 bytes per lease: 100,000 leases = 1.6 MB plus two maps. */
 struct dhcp_lease {
-	uint32_t ip;	  /* host order; for a free slot: the next free slot */
-	uint8_t mac[6];	  /* zero for a declined address */
-	uint8_t state;	  /* 0 free slot, DHCP_LEASE_OFFERED, enum store_dhcp_state */
+	uint32_t ip;	/* host order; for a free slot: the next free slot */
+	uint8_t mac[6]; /* zero for a declined address */
+	uint8_t state;	/* 0 free slot, DHCP_LEASE_OFFERED, enum store_dhcp_state */
 	uint8_t pad;
 	uint32_t expires; /* unix seconds (fits until 2106) */
 };
@@ -38,10 +38,10 @@ struct dhcp_lease {
 struct dhcp_subnet {
 	struct store_dhcp_subnet cfg;
 	uint32_t mask;
-	uint32_t size;	   /* pool addresses */
-	uint64_t *used;	   /* bit per pool address: a lease record exists */
-	uint32_t cursor;   /* next pool offset to try */
-	uint32_t in_use;   /* see struct dhcp_pool_stats */
+	uint32_t size;	 /* pool addresses */
+	uint64_t *used;	 /* bit per pool address: a lease record exists */
+	uint32_t cursor; /* next pool offset to try */
+	uint32_t in_use; /* see struct dhcp_pool_stats */
 	uint64_t exhausted;
 	int64_t full_since; /* when the last full scan found nothing (0 = not full) */
 };
@@ -54,10 +54,10 @@ struct dhcp_server {
 	int n_tftp_nodes;
 	struct dhcp_lease *leases;
 	uint32_t n_leases, cap_leases, free_head; /* free_head: 1 + index, 0 = none */
-	uint32_t live;			    /* slots in use */
-	struct dhcp_map by_ip, by_mac;	    /* → lease index */
-	struct dhcp_map dev_by_mac;	    /* known device → reserved ip (0 = none) */
-	struct dhcp_map dev_by_ip;	    /* reserved ip → mac */
+	uint32_t live;				  /* slots in use */
+	struct dhcp_map by_ip, by_mac;		  /* → lease index */
+	struct dhcp_map dev_by_mac;		  /* known device → reserved ip (0 = none) */
+	struct dhcp_map dev_by_ip;		  /* reserved ip → mac */
 };
 
 /* dhcp_server.c: the lease table and pools. Pointers to leases are invalidated by
@@ -81,8 +81,8 @@ int dhcp_lease_active(const struct dhcp_lease *l, int64_t now);
 int dhcp_reserved_for_other(const struct dhcp_server *s, uint32_t ip, const uint8_t mac[6]);
 /* A free pool address for mac into *ip (reclaiming an expired one if needed); -1 when the pool
  * is exhausted (then not scanned again for a second). */
-int dhcp_pool_pick(struct dhcp_server *s, struct dhcp_subnet *sn, int64_t now,
-		   const uint8_t mac[6], uint32_t *ip);
+int dhcp_pool_pick(struct dhcp_server *s, struct dhcp_subnet *sn, int64_t now, const uint8_t mac[6],
+		   uint32_t *ip);
 
 /* dhcp_reply.c */
 /* Header and options of an OFFER/ACK (type) for m with yiaddr and lease time lt (0 = INFORM: no

@@ -73,9 +73,8 @@ emit(const struct dhcp_server *s, const struct dhcp_subnet *sn, const struct dhc
 	}
 }
 
-static const uint8_t configured[] = {DHCP_OPT_ROUTER,	   DHCP_OPT_DNS, DHCP_OPT_DOMAIN_NAME,
-				     DHCP_OPT_NTP,	   DHCP_OPT_TFTP_NAME,
-				     DHCP_OPT_TFTP_SERVERS};
+static const uint8_t configured[] = {DHCP_OPT_ROUTER, DHCP_OPT_DNS,	  DHCP_OPT_DOMAIN_NAME,
+				     DHCP_OPT_NTP,    DHCP_OPT_TFTP_NAME, DHCP_OPT_TFTP_SERVERS};
 
 static void
 requested_options(const struct dhcp_server *s, const struct dhcp_subnet *sn,
@@ -185,7 +184,7 @@ dhcp_reply_build(const struct dhcp_server *s, const struct dhcp_subnet *sn,
 	dhcp_out_u32(o, DHCP_OPT_SERVER_ID, s->cfg.server_id);
 	if (lt) {
 		dhcp_out_u32(o, DHCP_OPT_LEASE_TIME, lt);
-		dhcp_out_u32(o, DHCP_OPT_T1, lt / 2);		       /* RFC 2131 §4.4.5 */
+		dhcp_out_u32(o, DHCP_OPT_T1, lt / 2); /* RFC 2131 §4.4.5 */
 		dhcp_out_u32(o, DHCP_OPT_T2, (uint32_t)((uint64_t)lt * 7 / 8));
 	}
 	requested_options(s, sn, m, o);

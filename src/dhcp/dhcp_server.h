@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/err.h"
 #include "proto/dhcp/dhcp.h"
 #include "store/store_dhcp.h"
 
@@ -58,11 +59,11 @@ struct dhcp_reply {
 	size_t max_len;	     /* largest UDP payload the client accepts (option 57 - 28) */
 	uint32_t dst_ip;     /* host order */
 	uint16_t dst_port;
-	int to_relay;	 /* dst is a relay agent (giaddr): send from the UDP socket */
-	int l2_unicast;	 /* client has no address yet: frame to chaddr (raw socket) */
+	int to_relay;	  /* dst is a relay agent (giaddr): send from the UDP socket */
+	int l2_unicast;	  /* client has no address yet: frame to chaddr (raw socket) */
 	int l2_broadcast; /* broadcast 255.255.255.255 to ff:ff:ff:ff:ff:ff */
-	int exhausted;	 /* set when this message found its pool exhausted */
-	int subnet;	 /* index of the subnet used, -1 when none */
+	int exhausted;	  /* set when this message found its pool exhausted */
+	int subnet;	  /* index of the subnet used, -1 when none */
 	struct dhcp_persist persist[2];
 	int n_persist;
 };
@@ -104,5 +105,31 @@ int dhcp_server_n_subnets(const struct dhcp_server *s);
 void dhcp_server_pool_stats(const struct dhcp_server *s, int i, struct dhcp_pool_stats *st);
 /* Leases in the table (any state). */
 size_t dhcp_server_n_leases(const struct dhcp_server *s);
+
+/* ---- loading from the database (dhcp_load.c); errors with e set ---- */
+struct store;
+/* Replace the subnets with the database's; *n gets their number. */
+int dhcp_load_subnets(struct dhcp_server *s, struct store *st, int *n, struct dt_errbuf *e);
+/* Option 150 default: IPv4 addresses of the nodes whose services include tftp; *n their number. */
+int dhcp_load_nodes(struct dhcp_server *s, struct store *st, int *n, struct dt_errbuf *e);
+/* Every device's MAC and reservation (replacing what was known). */
+int dhcp_load_devices(struct dhcp_server *s, struct store *st, struct dt_errbuf *e);
+/* Refresh one device by name (SEP<MAC>); a deleted device is forgotten. */
+int dhcp_load_device(struct dhcp_server *s, struct store *st, const char *name,
+		     struct dt_errbuf *e);
+/* Restore stored leases at start-up; *n gets how many. */
+int dhcp_load_leases(struct dhcp_server *s, struct store *st, int *n, struct dt_errbuf *e);
+
+/* ---- the I/O seam used by the service (dhcp_sock.c) ---- */
+/* Non-blocking UDP socket bound to addr:port (addr 0 = any), SO_BROADCAST on, bound to ifname
+ * when not NULL/"". DT_EIO with e naming the address and port. */
+int dhcp_sock_udp(uint32_t addr, int port, const char *ifname, int *fd, struct dt_errbuf *e);
+/* Send-only AF_PACKET socket on ifname; *ifindex and *ifaddr (its IPv4 address) filled. */
+int dhcp_sock_packet(const char *ifname, int *fd, int *ifindex, uint32_t *ifaddr,
+		     struct dt_errbuf *e);
+/* Send a DHCP payload of plen bytes placed at buf + DHCP_IPUDP_LEN as an IPv4/UDP frame from
+ * src:67 to dst:68, Ethernet destination mac. DT_ERANGE, DT_EIO (errno kept). */
+int dhcp_sock_send_frame(int fd, int ifindex, const uint8_t mac[6], uint8_t *buf, size_t cap,
+			 size_t plen, uint32_t src, uint32_t dst);
 
 #endif

@@ -27,6 +27,7 @@
 #include "store/store.h"
 
 static void run_step(evutil_socket_t fd, short what, void *arg);
+static void free_http(struct phone *ph);
 
 const char *
 phone_ip_str(uint32_t ip, char buf[16])
@@ -179,7 +180,8 @@ config_done(struct phone *ph, int r)
 			 ph->cnf.n_cm, ph->cnf.cm[0].host, ph->cnf.cm[0].sip_port, ph->cnf.n_lines);
 	if (ph->cnf.n_lines)
 		n += snprintf(got + n, sizeof got - (size_t)n, " DN %s", ph->cnf.lines[0].name);
-	snprintf(got + n, sizeof got - (size_t)n, ", load '%s'", ph->cnf.load);
+	snprintf(got + n, sizeof got - (size_t)n, ", load '%s' (%s)", ph->cnf.load,
+		 fetch_trail(ph));
 	phone_step_log(ph, "ok", ph->fetch.name, got);
 	phone_next(ph, DT_STEP_CHECK_FIRMWARE);
 }
@@ -368,6 +370,7 @@ extra_next(struct phone *ph)
 		ph->step++;
 		gettimeofday(&ph->step_t0, NULL);
 	}
+	ph->extras_done = 1;
 	phone_next(ph, DT_STEP_REGISTERED);
 }
 
@@ -382,7 +385,7 @@ phone_boot_registered(struct phone *ph)
 		 ph->sip.expires, ph->sip.auth_hdr[0] ? " (digest answered)" : "");
 	phone_step_log(ph, "ok", "REGISTER", got);
 	phone_sip_registered_hook(ph);
-	if (ph->sip.registrations > 1 && ph->outcome == PHONE_REGISTERED) {
+	if (ph->extras_done) {
 		/* A re-registration (failover, re-homing, restart): files were fetched already. */
 		phone_next(ph, DT_STEP_REGISTERED);
 		return;
@@ -408,15 +411,25 @@ step_registered(struct phone *ph)
 	const struct phone_cm *cm = &ph->cnf.cm[ph->sip.cm];
 	char ip[16];
 	int first = ph->outcome != PHONE_REGISTERED;
+	if (ph->sip_lost) {
+		/* The CallManager went away while files were fetched: register again first. */
+		ph->sip_lost = 0;
+		phone_next(ph, DT_STEP_CONNECT_CM);
+		return;
+	}
 	snprintf(got, sizeof got, "DN %s%s%s%s on %s:%d; ip %s; ActiveLoad=%s InactiveLoad=%s%s",
 		 l ? l->name : "-", l && l->display[0] ? " (" : "", l ? l->display : "",
 		 l && l->display[0] ? ")" : "", cm->host, cm->sip_port, phone_ip_str(ph->ip, ip),
 		 ph->flash.active, ph->flash.inactive[0] ? ph->flash.inactive : "-",
 		 ph->o.hold ? "; holding" : "; unregistering");
 	phone_step_log(ph, "ok", "", got);
+	/* Files are done: a phone does not keep its HTTP connections, and a storm of 10,000 would
+	 * otherwise hold 10,000 idle sockets on the file server. */
+	free_http(ph);
 	ph->outcome = PHONE_REGISTERED;
 	ph->failed_step = DT_STEP_REGISTERED;
 	if (ph->o.hold) {
+		phone_backup_start(ph); /* the standby member's keepalive, from step 14 on */
 		if (first)
 			report(ph);
 		return;
@@ -429,8 +442,10 @@ step_registered(struct phone *ph)
 static void
 restart_after_unregister(struct phone *ph)
 {
+	phone_fetch_cancel(ph); /* the NOTIFY may land while steps 11-13 still fetch */
 	phone_sip_close(ph);
 	ph->sip.registrations = 0;
+	ph->extras_done = 0;
 	ph->outcome = PHONE_RUNNING;
 	phone_next(ph, strcmp(ph->flash.last, "reset-reset") == 0 ? DT_STEP_LOAD_FIRMWARE
 								  : DT_STEP_GET_CONFIG);
@@ -460,6 +475,10 @@ phone_boot_cm_lost(struct phone *ph, const char *why)
 	phone_step_log(ph, "info", "", why);
 	snprintf(ph->flash.last, sizeof ph->flash.last, "cm-closed-tcp");
 	phone_sip_close(ph);
+	if (ph->outcome != PHONE_REGISTERED) {
+		ph->sip_lost = 1; /* steps 11-13 are running; step 14 re-registers */
+		return;
+	}
 	ph->step = DT_STEP_CONNECT_CM;
 	gettimeofday(&ph->step_t0, NULL);
 	phone_sip_start(ph);

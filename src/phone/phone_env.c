@@ -82,8 +82,13 @@ phone_env_new(struct event_base *base, const struct phone_env_opts *o, struct ph
 	if (bind(env->relay_fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
 		int err = errno;
 		phone_env_free(env);
-		return dt_errf(e, DT_EIO, "relay: bind %s:67: %s",
-			       inet_ntop(AF_INET, &o->relay, ip, 16), strerror(err));
+		/* The usual cause: relay = the server's own address, whose port 67 it holds. */
+		return dt_errf(e, DT_EIO, "relay: bind %s:67: %s%s",
+			       inet_ntop(AF_INET, &o->relay, ip, 16), strerror(err),
+			       err == EADDRINUSE
+				   ? " (is the DHCP server on this address? give --relay "
+				     "an address inside one of its DHCP subnets)"
+				   : "");
 	}
 	env->relay_ev = event_new(base, env->relay_fd, EV_READ | EV_PERSIST, relay_read, env);
 	if (!env->relay_ev || event_add(env->relay_ev, NULL) != 0) {

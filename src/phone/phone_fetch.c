@@ -59,6 +59,7 @@ http_done(struct evhttp_request *req, void *arg)
 	char ip[16], code[16];
 	int status = req ? evhttp_request_get_response_code(req) : 0;
 
+	f->http_req = NULL;
 	if (!f->done)
 		return; /* cancelled */
 	phone_ip_str(ph->tftp[f->srv], ip);
@@ -116,7 +117,9 @@ http_start(struct phone_fetch *f)
 	evhttp_add_header(h, "Host", ip);
 	evhttp_add_header(h, "User-Agent", "Cisco-CP-simulator/dialtone");
 	snprintf(uri, sizeof uri, "/%s", f->name);
+	f->http_req = req;
 	if (evhttp_make_request(c, req, EVHTTP_REQ_GET, uri) != 0) {
+		f->http_req = NULL;
 		/* evhttp freed req; treat as an unreachable HTTP server. */
 		trail_add(f, "http", ip, "request failed");
 		f->via_tftp = 1;
@@ -184,5 +187,10 @@ phone_fetch_cancel(struct phone *ph)
 	f->done = NULL;
 	if (f->defer)
 		event_del(f->defer);
+	if (f->http_req) {
+		/* Withdraw it: its late answer must not be taken for the next file's. */
+		evhttp_cancel_request(f->http_req);
+		f->http_req = NULL;
+	}
 	phone_tftp_cancel(f);
 }

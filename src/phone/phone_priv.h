@@ -14,6 +14,7 @@ struct event;
 struct evbuffer;
 struct bufferevent;
 struct evhttp_connection;
+struct evhttp_request;
 
 #define PHONE_MAX_CM	  5 /* CUCM group: up to 5 members (usecallmanager) */
 #define PHONE_MAX_LINES	  8
@@ -151,6 +152,7 @@ struct phone_fetch {
 	int tftp_ms;
 	struct event *defer; /* delivers done() from a fresh loop iteration */
 	int result;
+	struct evhttp_request *http_req; /* in flight, so a cancel can withdraw it */
 };
 /* Start fetching name; done(ph, result) is called once, later, from the loop (the body is in
  * ph->fetch.body on PHONE_FETCH_OK). */
@@ -171,6 +173,25 @@ void phone_dhcp_cancel(struct phone *ph);
 void phone_dhcp_input(struct phone *ph, const void *buf, size_t len);
 
 /* ---- phone_sip.c ---- */
+/* Where a REGISTER goes: the member, the connection's local port, its CSeq and Call-ID, and
+ * whether it is the standby member's keepalive (Expires 0 + cisco-keep-alive, sip-register.md). */
+struct phone_reg_to {
+	const struct phone_cm *cm;
+	int local_port;
+	uint32_t cseq;
+	const char *callid;
+	int keepalive;
+};
+/* The standby member's keepalive connection (phone_backup.c). */
+struct phone_backup {
+	int cm; /* index into cnf.cm, -1 when none */
+	struct bufferevent *bev;
+	struct event *timer;
+	int local_port;
+	uint32_t cseq;
+	char callid[96];
+	int waiting; /* a keepalive REGISTER is unanswered */
+};
 enum phone_sip_state {
 	PHONE_SIP_IDLE = 0,
 	PHONE_SIP_CONNECTING,
@@ -190,10 +211,17 @@ struct phone_sip {
 	char contact_user[64];
 	uint32_t cseq;
 	int auth_tries;
-	char auth_hdr[768]; /* Authorization for the next REGISTER */
-	int expires;	    /* granted */
-	int first_sent;	    /* first REGISTER after boot carries Reason + body */
+	int stale_tries;
+	char realm[128]; /* the last digest challenge (empty: none) */
+	char nonce[256];
+	char opaque[128];
+	int qop;
+	unsigned nc;
+	char auth_hdr[1024]; /* Authorization for the next REGISTER */
+	int expires;	     /* granted */
+	int first_sent;	     /* first REGISTER after boot carries Reason + body */
 	int registrations;
+	struct phone_backup bk;
 	int refreshing;	     /* the pending REGISTER is a refresh */
 	int pending_expires; /* Expires of the REGISTER in flight */
 };
@@ -204,8 +232,16 @@ void phone_sip_unregister(struct phone *ph, void (*done)(struct phone *ph));
 void phone_sip_close(struct phone *ph);
 /* Registered: arms the primary probe when registered on a backup with --hold. */
 void phone_sip_registered_hook(struct phone *ph);
-/* Build a REGISTER into buf (cap); returns its length or -1. Exposed for unit tests. */
+/* Build a REGISTER for the current member into buf (cap); returns its length or -1. */
 int phone_sip_build_register(struct phone *ph, char *buf, size_t cap, int expires, int first);
+/* Build a REGISTER for any target. */
+int phone_sip_build(struct phone *ph, const struct phone_reg_to *to, char *buf, size_t cap,
+		    int expires, int first);
+
+/* ---- phone_backup.c ---- */
+/* Registered: open the keepalive to the first other member of the group (no-op without one). */
+void phone_backup_start(struct phone *ph);
+void phone_backup_stop(struct phone *ph);
 
 /* ---- phone_digest.c ---- */
 /* RFC 2617 response (32 lower-case hex + NUL) for MD5; qop "" or NULL = RFC 2069 form. */
@@ -259,6 +295,8 @@ struct phone {
 	struct event *defer; /* runs the next step from a fresh loop iteration */
 	void (*after_unregister)(struct phone *ph);
 	int stopping;
+	int extras_done; /* steps 11-13 ran for this config */
+	int sip_lost;	 /* the CM connection dropped during steps 11-13 */
 };
 
 /* Log one console line for the current step and report it to on_step (ok = status is not

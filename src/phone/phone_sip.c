@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,7 +27,7 @@
 #include "proto/sip/sip.h"
 
 #define SIP_MAX_MSG  65535
-#define HOME_PROBE_S 10 /* registered on a backup: how often the primary is probed */
+#define HOME_PROBE_S 5 /* registered on a backup: how often the primary is probed */
 
 static const char supported[] =
     "replaces,join,sdp-anat,norefersub,resource-priority,extended-refer,X-cisco-callinfo,"
@@ -51,12 +52,21 @@ static const char bulk_body[] =
     "--uniqueBoundary--\r\n";
 
 static void connect_member(struct phone *ph);
+static void make_auth(struct phone *ph);
 
 static const struct phone_line *
 line1(const struct phone *ph)
 {
 	static const struct phone_line none = {.name = ""};
 	return ph->cnf.n_lines ? &ph->cnf.lines[0] : &none;
+}
+
+/* The digest user: authName, else the DN, else (no line: XMLDefault) the device name. */
+static const char *
+auth_user(const struct phone *ph)
+{
+	const struct phone_line *ln = line1(ph);
+	return ln->auth_name[0] ? ln->auth_name : ln->name[0] ? ln->name : ph->dev;
 }
 
 static const struct phone_cm *
@@ -85,11 +95,13 @@ firmware_version(const char *load, char *out, size_t cap)
 }
 
 int
-phone_sip_build_register(struct phone *ph, char *buf, size_t cap, int expires, int first)
+phone_sip_build(struct phone *ph, const struct phone_reg_to *to, char *buf, size_t cap, int expires,
+		int first)
 {
 	struct phone_sip *s = &ph->sip;
-	const struct phone_cm *cm = cur_cm(ph);
-	const char *dn = line1(ph)->name;
+	const struct phone_cm *cm = to->cm;
+	/* No line (a phone booted from XMLDefault): the device name stands in as the AOR user. */
+	const char *dn = line1(ph)->name[0] ? line1(ph)->name : ph->dev;
 	char ip[16], mac_lc[13], fw[32], ruri[96];
 	struct sip_out o;
 
@@ -101,11 +113,11 @@ phone_sip_build_register(struct phone *ph, char *buf, size_t cap, int expires, i
 	snprintf(ruri, sizeof ruri, "sip:%s", cm->host);
 	sip_out_init(&o, buf, cap);
 	sip_out_request(&o, "REGISTER", slice_make(ruri, strlen(ruri)));
-	sip_out_hdrf(&o, "Via", "SIP/2.0/TCP %s:%d;branch=z9hG4bK%08llx", ip, s->local_port,
+	sip_out_hdrf(&o, "Via", "SIP/2.0/TCP %s:%d;branch=z9hG4bK%08llx", ip, to->local_port,
 		     (unsigned long long)(phone_env_unique(ph->env) & 0xffffffffffull));
 	sip_out_hdrf(&o, "From", "<sip:%s@%s>;tag=%s", dn, cm->host, s->from_tag);
 	sip_out_hdrf(&o, "To", "<sip:%s@%s>", dn, cm->host);
-	sip_out_hdrf(&o, "Call-ID", "%s", s->callid);
+	sip_out_hdrf(&o, "Call-ID", "%s", to->callid);
 	sip_out_hdrf(&o, "Max-Forwards", "70");
 	sip_out_hdrf(&o, "Session-ID", "%.8s00105000a000%s;remote=00000000000000000000000000000000",
 		     s->from_tag + 12, mac_lc);
@@ -115,13 +127,14 @@ phone_sip_build_register(struct phone *ph, char *buf, size_t cap, int expires, i
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 	sip_out_hdrf(&o, "Date", "%s", date);
-	sip_out_hdrf(&o, "CSeq", "%u REGISTER", s->cseq);
+	sip_out_hdrf(&o, "CSeq", "%u REGISTER", to->cseq);
 	sip_out_hdrf(&o, "User-Agent", "Cisco-CP%s/%s", ph->model->name, fw);
 	sip_out_hdrf(
 	    &o, "Contact",
 	    "<sip:%s@%s:%d;transport=tcp>;+sip.instance=\"<urn:uuid:00000000-0000-0000-0000-"
-	    "%s>\";+u.sip!devicename.ccm.cisco.com=\"%s\";+u.sip!model.ccm.cisco.com=\"%d\"",
-	    s->contact_user, ip, s->local_port, mac_lc, ph->dev, ph->model->number);
+	    "%s>\";+u.sip!devicename.ccm.cisco.com=\"%s\";+u.sip!model.ccm.cisco.com=\"%d\"%s",
+	    s->contact_user, ip, to->local_port, mac_lc, ph->dev, ph->model->number,
+	    to->keepalive ? ";expires=0;cisco-keep-alive" : "");
 	sip_out_hdrf(&o, "Supported", "%s", supported);
 	if (first)
 		sip_out_hdrf(&o, "Reason",
@@ -131,7 +144,7 @@ phone_sip_build_register(struct phone *ph, char *buf, size_t cap, int expires, i
 			     ph->flash.inactive[0] ? ph->flash.inactive : ph->flash.active,
 			     ph->flash.last);
 	sip_out_hdrf(&o, "Expires", "%d", expires);
-	if (s->auth_hdr[0])
+	if (!to->keepalive && s->auth_hdr[0])
 		sip_out_hdrf(&o, "Authorization", "%s", s->auth_hdr);
 	if (first) {
 		sip_out_hdrf(&o, "Mime-Version", "1.0");
@@ -139,6 +152,13 @@ phone_sip_build_register(struct phone *ph, char *buf, size_t cap, int expires, i
 				      sizeof bulk_body - 1);
 	}
 	return sip_out_finish(&o, NULL, NULL, 0);
+}
+
+int
+phone_sip_build_register(struct phone *ph, char *buf, size_t cap, int expires, int first)
+{
+	struct phone_reg_to to = {cur_cm(ph), ph->sip.local_port, ph->sip.cseq, ph->sip.callid, 0};
+	return phone_sip_build(ph, &to, buf, cap, expires, first);
 }
 
 static void
@@ -156,6 +176,7 @@ send_register(struct phone *ph, int expires)
 	int first = !s->first_sent && expires > 0;
 	s->cseq++;
 	s->pending_expires = expires;
+	make_auth(ph);
 	int n = phone_sip_build_register(ph, buf, sizeof buf, expires, first);
 	if (n < 0 || bufferevent_write(s->bev, buf, (size_t)n) != 0)
 		return -1;
@@ -237,6 +258,39 @@ answer_request(struct phone *ph, struct sip_msg *m)
 	}
 }
 
+/* Authorization for the next REGISTER from the stored challenge: the nonce is reused with a
+ * growing nonce-count (RFC 2617 §3.2.2), so refreshes and the unregister are not challenged
+ * again and a registrar that refuses replayed nc values accepts them. */
+static void
+make_auth(struct phone *ph)
+{
+	struct phone_sip *s = &ph->sip;
+	const struct phone_line *ln = line1(ph);
+	const char *user = auth_user(ph);
+	char uri[96], resp[33], nc[12], cnonce[20];
+
+	if (!s->realm[0]) {
+		s->auth_hdr[0] = '\0';
+		return;
+	}
+	snprintf(uri, sizeof uri, "sip:%s", cur_cm(ph)->host);
+	snprintf(nc, sizeof nc, "%08x", ++s->nc);
+	snprintf(cnonce, sizeof cnonce, "%08llx",
+		 (unsigned long long)(phone_env_unique(ph->env) & 0xffffffffull));
+	phone_digest_response(user, s->realm, ln->auth_password, "REGISTER", uri, s->nonce,
+			      s->qop ? "auth" : "", nc, cnonce, resp);
+	int n = snprintf(s->auth_hdr, sizeof s->auth_hdr,
+			 "Digest username=\"%s\",realm=\"%s\",uri=\"%s\",response=\"%s\","
+			 "nonce=\"%s\",algorithm=MD5",
+			 user, s->realm, uri, resp, s->nonce);
+	if (s->qop)
+		n += snprintf(s->auth_hdr + n, sizeof s->auth_hdr - (size_t)n,
+			      ",cnonce=\"%s\",qop=auth,nc=%s", cnonce, nc);
+	if (s->opaque[0])
+		snprintf(s->auth_hdr + n, sizeof s->auth_hdr - (size_t)n, ",opaque=\"%s\"",
+			 s->opaque);
+}
+
 static void
 challenge(struct phone *ph, struct sip_msg *m)
 {
@@ -246,16 +300,29 @@ challenge(struct phone *ph, struct sip_msg *m)
 	if (!h)
 		h = sip_msg_hdr_named(m, "Proxy-Authenticate");
 	struct sip_auth a;
-	char realm[128], nonce[256], qop[16] = "", opaque[128] = "", uri[96], resp[33];
-	char cnonce[20];
-	const char *user = ln->auth_name[0] ? ln->auth_name : ln->name;
+	struct dt_slice stale = {0};
+	const char *user = auth_user(ph);
 
-	if (!h || sip_auth_parse(h->value, &a) != DT_OK ||
-	    slice_copy(a.realm, realm, sizeof realm) || slice_copy(a.nonce, nonce, sizeof nonce)) {
+	if (!h || sip_auth_parse(h->value, &a) != DT_OK || !a.realm.len || !a.nonce.len ||
+	    slice_copy(a.realm, s->realm, sizeof s->realm) ||
+	    slice_copy(a.nonce, s->nonce, sizeof s->nonce)) {
 		phone_fail(ph, "auth", "%d without a usable digest challenge", m->status);
 		return;
 	}
-	if (++s->auth_tries > 1) {
+	/* stale=true: our answer was right but the nonce aged or was replayed; answer once more
+	 * without counting it as a wrong password (bounded by stale_tries). */
+	for (struct dt_slice rest = h->value; rest.len;) {
+		const char *eq = memchr(rest.p, '=', rest.len);
+		if (!eq)
+			break;
+		size_t k = (size_t)(eq - rest.p);
+		if (k >= 5 && strncasecmp(eq - 5, "stale", 5) == 0 && rest.len - k > 4 &&
+		    strncasecmp(eq + 1, "true", 4) == 0)
+			stale.len = 1;
+		rest.p = eq + 1;
+		rest.len -= k + 1;
+	}
+	if (stale.len ? ++s->stale_tries > 2 : ++s->auth_tries > 1) {
 		phone_fail(ph, "auth",
 			   "%d again after answering the challenge: credentials of %s rejected "
 			   "(401 loop)",
@@ -263,30 +330,20 @@ challenge(struct phone *ph, struct sip_msg *m)
 		return;
 	}
 	if (ln->auth_password[0] == '\0') {
-		phone_fail(ph, "auth", "%d challenge but the config holds no authPassword for %s",
-			   m->status, user);
+		phone_fail(ph, "auth", "%d challenge but the config holds no authPassword for %s%s",
+			   m->status, user,
+			   ph->cnf.is_default ? " (phone booted from XMLDefault: not provisioned)"
+					      : "");
 		return;
 	}
-	if (a.qop.len) {
-		/* "auth" or "auth,auth-int": we answer auth. */
-		snprintf(qop, sizeof qop, "auth");
-	}
-	slice_copy(a.opaque, opaque, sizeof opaque);
-	snprintf(uri, sizeof uri, "sip:%s", cur_cm(ph)->host);
-	snprintf(cnonce, sizeof cnonce, "%08llx",
-		 (unsigned long long)(phone_env_unique(ph->env) & 0xffffffffull));
-	phone_digest_response(user, realm, ln->auth_password, "REGISTER", uri, nonce, qop,
-			      "00000001", cnonce, resp);
-	int n = snprintf(s->auth_hdr, sizeof s->auth_hdr,
-			 "Digest username=\"%s\",realm=\"%s\",uri=\"%s\",response=\"%s\","
-			 "nonce=\"%s\",algorithm=MD5",
-			 user, realm, uri, resp, nonce);
-	if (qop[0])
-		n += snprintf(s->auth_hdr + n, sizeof s->auth_hdr - (size_t)n,
-			      ",cnonce=\"%s\",qop=auth,nc=00000001", cnonce);
-	if (opaque[0])
-		snprintf(s->auth_hdr + n, sizeof s->auth_hdr - (size_t)n, ",opaque=\"%s\"", opaque);
-	phone_step_log(ph, "info", "REGISTER", "401 digest challenge; answering");
+	s->qop = a.qop.len > 0; /* "auth" or "auth,auth-int": we answer auth */
+	s->opaque[0] = '\0';
+	if (a.opaque.len)
+		slice_copy(a.opaque, s->opaque, sizeof s->opaque);
+	s->nc = 0;
+	phone_step_log(ph, "info", "REGISTER",
+		       stale.len ? "401 stale nonce; answering again"
+				 : "401 digest challenge; answering");
 	/* The challenged REGISTER never took effect: the answer carries Reason + body again. */
 	s->first_sent = 0;
 	if (send_register(ph, s->pending_expires) != 0)
@@ -305,7 +362,8 @@ granted_expires(struct sip_msg *m, int dflt)
 	struct dt_slice val;
 	char b[16];
 	if (h && sip_addr_parse(h->value, &a) == DT_OK &&
-	    sip_param_get(a.params, "expires", &val) && slice_copy(val, b, sizeof b) == 0)
+	    sip_param_get(a.params, "expires", &val) && val.len &&
+	    slice_copy(val, b, sizeof b) == 0)
 		return atoi(b);
 	return dflt;
 }
@@ -351,6 +409,12 @@ on_response(struct phone *ph, struct sip_msg *m)
 				return;
 		}
 	}
+	if ((m->status == 403 || m->status == 401) && s->realm[0]) {
+		phone_fail(ph, "auth",
+			   "%s after answering the digest challenge: credentials of %s rejected",
+			   got, auth_user(ph));
+		return;
+	}
 	if (m->status != 200) {
 		const char *cls = m->status == 403 ? "403" : m->status == 404 ? "404" : "rejected";
 		if (s->state == PHONE_SIP_REGISTERED || s->refreshing) {
@@ -366,6 +430,7 @@ on_response(struct phone *ph, struct sip_msg *m)
 	int was = s->state;
 	s->state = PHONE_SIP_REGISTERED;
 	s->auth_tries = 0;
+	s->stale_tries = 0;
 	int every = s->expires - ph->cnf.reg_delta;
 	if (every < 1)
 		every = 1;
@@ -407,8 +472,8 @@ on_read(struct bufferevent *bev, void *arg)
 			answer_request(ph, &m);
 		else
 			on_response(ph, &m);
-		if (!ph->sip.bev)
-			return; /* the handler closed the connection */
+		if (ph->sip.bev != bev)
+			return; /* the handler closed (or replaced) the connection */
 		evbuffer_drain(in, m.len);
 	}
 }
@@ -434,7 +499,9 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		gettimeofday(&ph->step_t0, NULL);
 		s->state = PHONE_SIP_REGISTERING;
 		s->auth_tries = 0;
+		s->stale_tries = 0;
 		s->auth_hdr[0] = '\0';
+		s->realm[0] = '\0';
 		if (send_register(ph, ph->cnf.reg_expires) != 0)
 			member_failed(ph, "write failed");
 		return;
@@ -585,12 +652,14 @@ phone_sip_start(struct phone *ph)
 	connect_member(ph);
 }
 
-/* After registration on a backup, arm the primary probe (phone_boot.c calls it via registered). */
+/* Registered and holding: arm the primary probe when on a backup member. */
 void
 phone_sip_registered_hook(struct phone *ph)
 {
 	struct timeval tv = {HOME_PROBE_S, 0};
-	if (ph->sip.cm > 0 && ph->o.hold)
+	if (!ph->o.hold)
+		return; /* about to unregister: no standby keepalive, no re-homing */
+	if (ph->sip.cm > 0)
 		evtimer_add(ph->sip.home_timer, &tv);
 }
 
@@ -607,6 +676,7 @@ phone_sip_unregister(struct phone *ph, void (*done)(struct phone *ph))
 		return;
 	}
 	evtimer_del(s->home_timer);
+	phone_backup_stop(ph);
 	s->state = PHONE_SIP_UNREGISTERING;
 	s->refreshing = 0;
 	s->auth_tries = 0;
@@ -622,6 +692,7 @@ void
 phone_sip_close(struct phone *ph)
 {
 	close_bev(ph);
+	phone_backup_stop(ph);
 	ph->sip.state = PHONE_SIP_IDLE;
 	if (ph->sip.timer) {
 		event_free(ph->sip.timer);

@@ -1,5 +1,6 @@
-/* summary: building files: one device's SEP<MAC>.cnf.xml (render + validate), the shared files,
- * and the full build that reads the whole database and renders every device on worker threads.
+/* summary: building files: one device's SEP<MAC>.cnf.xml (render + validate), publishing, and
+ * the full build that renders every device on worker threads (reading: build_read.c; shared files:
+ * build_shared.c).
  *
  * Full build: the store is read on the calling thread (SQLite handles are single-threaded) into
  * packed devices; the shared fragments (pool, SIP profile, model) are rendered once; then
@@ -14,11 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "core/mem.h"
 
-#define MAX_LINES 64
 #define CHUNK 256
 
 static int
@@ -40,9 +41,11 @@ int
 prov_gen_device(const struct prov *p, const struct pdev *d, struct pbuf *buf,
 		struct prov_file **out, struct dt_errbuf *e)
 {
-	struct prov_line_in lines[MAX_LINES];
+	struct prov_line_in lines[PROV_MAX_LINES];
 	struct prov_dev_in in;
-	const struct pref *pool, *sip, *model, *dial = NULL;
+	const struct pref *pool, *sip, *model, *common, *dial = NULL;
+	struct prov_cnf_frags fr;
+	uint64_t hash[2];
 	char file[40];
 	int rc;
 
@@ -60,6 +63,10 @@ prov_gen_device(const struct prov *p, const struct pdev *d, struct pbuf *buf,
 	pool = &p->refs[R_POOL].v[d->ref[R_POOL]];
 	sip = &p->refs[R_SIP].v[d->ref[R_SIP]];
 	model = &p->refs[R_MODEL].v[d->ref[R_MODEL]];
+	common = &p->refs[R_COMMON].v[d->ref[R_COMMON]];
+	/* Shallow copies: the fragments stay owned by p and are only read here. */
+	fr = (struct prov_cnf_frags){p->head,	  pool->frag, sip->frag, common->frag,
+				     model->frag, p->tail,    p->line};
 
 	memset(&in, 0, sizeof in);
 	in.name = d->name;
@@ -73,22 +80,28 @@ prov_gen_device(const struct prov *p, const struct pdev *d, struct pbuf *buf,
 	in.model = &model->u.model;
 	in.pool = &pool->u.pool;
 	in.sip = &sip->u.sip;
-	in.common = &p->refs[R_COMMON].v[d->ref[R_COMMON]].u.common;
-	in.n_lines = d->n_lines > MAX_LINES ? MAX_LINES : d->n_lines;
+	in.common = &common->u.common;
+	in.n_lines = d->n_lines > PROV_MAX_LINES ? PROV_MAX_LINES : d->n_lines;
 	for (int i = 0; i < in.n_lines; i++) {
 		const struct pline *l = &d->lines[i];
-		lines[i] = (struct prov_line_in){l->dn,	       l->display,  l->label, l->auth_user,
-						  l->password, l->button, prov_dn_shared(p, l->dn)};
+		lines[i] = (struct prov_line_in){l->dn,
+						 l->display,
+						 l->label,
+						 l->auth_user,
+						 l->password,
+						 l->button,
+						 prov_dn_shared(p, l->dn)};
 	}
 	in.lines = lines;
+	in.hash = hash;
 
 	pbuf_reset(buf);
-	if ((rc = prov_cnf_device(&in, &pool->frag, &sip->frag, &model->frag, buf, e)) != DT_OK)
+	if ((rc = prov_cnf_device(&in, &fr, buf, e)) != DT_OK)
 		return rc;
 	snprintf(file, sizeof file, "%s.cnf.xml", d->name);
 	if ((rc = prov_validate(PROV_K_SEP, file, d->name, buf->p, buf->len, e)) != DT_OK)
 		return rc;
-	*out = prov_file_new(file, d->name, buf->p, buf->len);
+	*out = prov_file_new(file, d->name, buf->p, buf->len, hash);
 	if (!*out)
 		return dt_errf(e, DT_ENOMEM, "%s: out of memory", file);
 	return DT_OK;
@@ -109,292 +122,14 @@ prov_publish(struct prov *p, struct prov_file *f)
 	return 1;
 }
 
-/* Validate and publish one shared file; a failure is logged and the file unpublished. */
-static int
-publish_shared(struct prov *p, enum prov_kind kind, const char *name, struct pbuf *b, int rc,
-	       struct dt_errbuf *be, int *nchanged)
-{
-	struct dt_errbuf e = {0, ""};
-	struct prov_file *f;
-	int r;
-
-	if (rc == DT_OK)
-		rc = prov_validate(kind, name, NULL, b->p, b->len, &e);
-	else
-		e = *be;
-	if (rc != DT_OK) {
-		dt_log(DT_WARN, "prov", NULL, "%s not published: %s", name, e.msg);
-		*nchanged += ftab_del(&p->files, name);
-		return DT_OK;
-	}
-	if (!(f = prov_file_new(name, "", b->p, b->len)))
-		return DT_ENOMEM;
-	if ((r = prov_publish(p, f)) < 0)
-		return -r;
-	*nchanged += r;
-	return DT_OK;
-}
-
-struct ring_acc {
-	struct store_ringtone *v;
-	int n, cap, oom;
-};
-
-static int
-add_ring(const struct store_ringtone *r, void *arg)
-{
-	struct ring_acc *a = arg;
-	if (a->n == a->cap) {
-		int cap = a->cap ? a->cap * 2 : 16;
-		struct store_ringtone *v = dt_realloc(DT_MEM_PROV, a->v, (size_t)cap * sizeof *v);
-		if (!v) {
-			a->oom = 1;
-			return 1;
-		}
-		a->v = v;
-		a->cap = cap;
-	}
-	a->v[a->n++] = *r;
-	return 0;
-}
-
-static int
-intern_softkey(const struct store_softkey_template *t, void *arg)
-{
-	return pref_intern(arg, R_SOFTKEY, t->name) < 0;
-}
-
-static int
-intern_dial(const struct store_dial_rules *r, void *arg)
-{
-	return pref_intern(arg, R_DIAL, r->name) < 0;
-}
-
-int
-prov_build_shared(struct prov *p, int *nchanged, struct dt_errbuf *e)
-{
-	struct pbuf b = {0};
-	struct dt_errbuf ge = {0, ""};
-	struct store_model *models;
-	struct ring_acc rings = {0};
-	const struct pref *defpool;
-	int rc = DT_OK, n = 0, ipool;
-
-	/* Every template and rule set gets its file, used by a device or not (CUCM does so too). */
-	if (store_softkey_template_foreach(p->st, intern_softkey, p, e) < 0 ||
-	    store_dial_rules_foreach(p->st, intern_dial, p, e) < 0)
-		return e->code ? e->code : DT_EDB;
-	for (int k = R_SOFTKEY; k <= R_DIAL; k++)
-		for (int i = 0; i < p->refs[k].n; i++)
-			if (p->refs[k].v[i].rc != DT_OK)
-				pref_load(p, (enum pref_kind)k, &p->refs[k].v[i]);
-
-	ipool = pref_intern(p, R_POOL, "Default");
-	if (ipool >= 0 && p->refs[R_POOL].v[ipool].rc != DT_OK)
-		pref_load(p, R_POOL, &p->refs[R_POOL].v[ipool]);
-	defpool = ipool >= 0 && p->refs[R_POOL].v[ipool].rc == DT_OK ? &p->refs[R_POOL].v[ipool]
-								    : NULL;
-	models = dt_calloc(DT_MEM_PROV, (size_t)p->refs[R_MODEL].n + 1, sizeof *models);
-	if (!models)
-		return dt_errf(e, DT_ENOMEM, "prov: out of memory");
-	for (int i = 0; i < p->refs[R_MODEL].n; i++)
-		if (p->refs[R_MODEL].v[i].rc == DT_OK)
-			models[n++] = p->refs[R_MODEL].v[i].u.model;
-	rc = prov_xmldefault(defpool ? &defpool->u.pool : NULL, models, n, p->conf.files.autoregister,
-			     &b, &ge);
-	dt_free(DT_MEM_PROV, models);
-	if ((rc = publish_shared(p, PROV_K_XMLDEFAULT, "XMLDefault.cnf.xml", &b, rc, &ge,
-				 nchanged)) != DT_OK)
-		goto out;
-
-	for (int i = 0; i < p->refs[R_SOFTKEY].n; i++) {
-		const struct pref *r = &p->refs[R_SOFTKEY].v[i];
-		if (r->rc != DT_OK)
-			continue;
-		pbuf_reset(&b);
-		rc = prov_softkeys(&b, &ge);
-		if ((rc = publish_shared(p, PROV_K_SOFTKEYS, r->u.softkey.file_name, &b, rc, &ge,
-					 nchanged)) != DT_OK)
-			goto out;
-	}
-	for (int i = 0; i < p->refs[R_DIAL].n; i++) {
-		const struct pref *r = &p->refs[R_DIAL].v[i];
-		if (r->rc != DT_OK)
-			continue;
-		pbuf_reset(&b);
-		rc = prov_dialrules(r->rules, r->n_rules, &b, &ge);
-		if ((rc = publish_shared(p, PROV_K_DIALRULES, r->u.dial.file_name, &b, rc, &ge,
-					 nchanged)) != DT_OK)
-			goto out;
-	}
-
-	rc = store_ringtone_foreach(p->st, add_ring, &rings, e);
-	if (rings.oom)
-		rc = dt_errf(e, DT_ENOMEM, "prov: out of memory");
-	if (rc != DT_OK)
-		goto out;
-	for (int wb = 0; wb <= 1; wb++) {
-		pbuf_reset(&b);
-		rc = prov_ringlist(rings.v, rings.n, wb, &b, &ge);
-		if ((rc = publish_shared(p, PROV_K_RINGLIST, wb ? "Ringlist-wb.xml" : "Ringlist.xml",
-					 &b, rc, &ge, nchanged)) != DT_OK)
-			goto out;
-	}
-out:
-	if (rings.v)
-		dt_free(DT_MEM_PROV, rings.v);
-	pbuf_free(&b);
-	if (rc != DT_OK && e && !e->msg[0])
-		dt_errf(e, rc, "prov: building shared files failed");
-	return rc;
-}
-
 /* ---- full build ---- */
-
-struct tmp_line {
-	const char *device;
-	struct pline l; /* strings point into the arena */
-};
-
-struct reader {
-	struct prov *p;
-	struct tmp_line *lines;
-	size_t n_lines, cap_lines, next;
-	struct pbuf arena; /* line strings; offsets until the arena stops moving */
-	int oom;
-};
-
-static uintptr_t
-arena_str(struct pbuf *a, const char *s)
-{
-	uintptr_t off = a->len;
-	pbuf_put(a, s, strlen(s) + 1);
-	return off;
-}
-
-static int
-read_line(const struct store_line *l, void *arg)
-{
-	struct reader *r = arg;
-	struct tmp_line *t;
-
-	if (!l->device[0])
-		return 0; /* a DN on no device is in no file */
-	if (r->n_lines == r->cap_lines) {
-		size_t cap = r->cap_lines ? r->cap_lines * 2 : 4096;
-		struct tmp_line *v = dt_realloc(DT_MEM_PROV, r->lines, cap * sizeof *v);
-		if (!v) {
-			r->oom = 1;
-			return 1;
-		}
-		r->lines = v;
-		r->cap_lines = cap;
-	}
-	t = &r->lines[r->n_lines++];
-	t->device = (const char *)arena_str(&r->arena, l->device);
-	t->l.dn = (const char *)arena_str(&r->arena, l->dn);
-	t->l.display = (const char *)arena_str(&r->arena, l->display);
-	t->l.label = (const char *)arena_str(&r->arena, l->label);
-	t->l.auth_user = (const char *)arena_str(&r->arena, l->auth_user);
-	t->l.password = (const char *)arena_str(&r->arena, l->password);
-	t->l.button = l->button;
-	if (r->arena.oom) {
-		r->oom = 1;
-		return 1;
-	}
-	return 0;
-}
-
-static int
-by_dev_button(const void *a, const void *b)
-{
-	const struct tmp_line *x = a, *y = b;
-	int c = strcmp(x->device, y->device);
-	if (c)
-		return c;
-	return (x->l.button > y->l.button) - (x->l.button < y->l.button);
-}
-
-/* Devices arrive in name order and the lines were sorted by device name: a merge walk. */
-static int
-read_device(const struct store_device *d, void *arg)
-{
-	struct reader *r = arg;
-	struct pline ls[MAX_LINES];
-	struct pdev *pd;
-	int n = 0;
-
-	while (r->next < r->n_lines && strcmp(r->lines[r->next].device, d->name) < 0)
-		r->next++;
-	for (; r->next < r->n_lines && strcmp(r->lines[r->next].device, d->name) == 0; r->next++)
-		if (n < MAX_LINES)
-			ls[n++] = r->lines[r->next].l;
-	pd = pdev_pack(r->p, d, ls, n);
-	if (!pd || prov_dev_add(r->p, pd) != DT_OK || prov_dn_count(r->p, pd, +1) != DT_OK) {
-		pdev_free(pd);
-		r->oom = 1;
-		return 1;
-	}
-	return 0;
-}
-
-static int
-read_model(const struct store_model *m, void *arg)
-{
-	return pref_intern(arg, R_MODEL, m->name) < 0;
-}
-
-void
-prov_clear_devices(struct prov *p)
-{
-	for (size_t i = 0; i < p->n_devs; i++)
-		pdev_free(p->devs[i]);
-	p->n_devs = 0;
-	pmap_free(&p->by_name);
-	for (size_t i = 0; i < p->dn_count.cap; i++)
-		if (p->dn_count.slot[i].key)
-			dt_free(DT_MEM_PROV, (void *)p->dn_count.slot[i].key);
-	pmap_free(&p->dn_count);
-}
-
-/* Read models, devices and lines into packed devices with their lines attached. */
-static int
-read_all(struct prov *p, struct dt_errbuf *e)
-{
-	struct reader r = {.p = p};
-	int rc;
-
-	prov_clear_devices(p);
-	if ((rc = store_model_foreach(p->st, read_model, p, e)) != DT_OK)
-		return rc;
-	rc = store_line_foreach(p->st, NULL, read_line, &r, e);
-	if (rc == DT_OK && !r.oom) {
-		for (size_t i = 0; i < r.n_lines; i++) {
-			struct tmp_line *t = &r.lines[i];
-			const char *base = (const char *)r.arena.p;
-			t->device = base + (uintptr_t)t->device;
-			t->l.dn = base + (uintptr_t)t->l.dn;
-			t->l.display = base + (uintptr_t)t->l.display;
-			t->l.label = base + (uintptr_t)t->l.label;
-			t->l.auth_user = base + (uintptr_t)t->l.auth_user;
-			t->l.password = base + (uintptr_t)t->l.password;
-		}
-		qsort(r.lines, r.n_lines, sizeof *r.lines, by_dev_button);
-		rc = store_device_foreach(p->st, read_device, &r, e);
-	}
-	if (r.oom)
-		rc = dt_errf(e, DT_ENOMEM, "prov: out of memory reading the database");
-	if (r.lines)
-		dt_free(DT_MEM_PROV, r.lines);
-	pbuf_free(&r.arena);
-	return rc;
-}
 
 struct job {
 	const struct prov *p;
 	struct prov_file **out;
 	char **err;
-	size_t next; /* atomic: next chunk start */
+	size_t next;	 /* atomic: next chunk start */
+	uint64_t cpu_ns; /* atomic: CPU time of all workers */
 };
 
 static void *
@@ -404,6 +139,9 @@ worker(void *arg)
 	struct pbuf buf = {0};
 	struct dt_errbuf e;
 	size_t n = j->p->n_devs, i;
+	struct timespec c0, c1;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
 
 	while ((i = __atomic_fetch_add(&j->next, CHUNK, __ATOMIC_RELAXED)) < n) {
 		size_t end = i + CHUNK < n ? i + CHUNK : n;
@@ -417,14 +155,20 @@ worker(void *arg)
 		}
 	}
 	pbuf_free(&buf);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+	__atomic_add_fetch(
+	    &j->cpu_ns,
+	    (uint64_t)((c1.tv_sec - c0.tv_sec) * 1000000000LL + (c1.tv_nsec - c0.tv_nsec)),
+	    __ATOMIC_RELAXED);
 	return NULL;
 }
 
-/* Render every device's file on p->threads threads into out[] / err[]. */
-static void
+/* Render every device's file on p->threads threads into out[] / err[]; returns the CPU seconds
+ * the workers used. */
+static double
 render_all(const struct prov *p, struct prov_file **out, char **err)
 {
-	struct job j = {p, out, err, 0};
+	struct job j = {p, out, err, 0, 0};
 	pthread_t t[8];
 	int extra = p->threads - 1, started = 0;
 
@@ -437,6 +181,7 @@ render_all(const struct prov *p, struct prov_file **out, char **err)
 	worker(&j);
 	for (int i = 0; i < started; i++)
 		pthread_join(t[i], NULL);
+	return (double)j.cpu_ns / 1e9;
 }
 
 /* Names of published per-device files whose device is gone or whose file failed. */
@@ -469,6 +214,44 @@ sweep(struct prov *p, int *nchanged)
 	return DT_OK;
 }
 
+static double
+clock_s(clockid_t id)
+{
+	struct timespec t;
+	clock_gettime(id, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static double
+mono(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
+}
+
+/* Record the figures of the build that just ended (prov_last_build) and log them. */
+static void
+note_stats(struct prov *p, const double t[3], const double c[3])
+{
+	p->last.devices = p->n_devs;
+	p->last.files = p->files.used;
+	p->last.failed = p->failed.used;
+	p->last.threads = p->threads;
+	p->last.read_s = t[1] - t[0];
+	p->last.render_s = t[2] - t[1];
+	p->last.publish_s = mono() - t[2];
+	p->last.read_cpu_s = c[1] - c[0];
+	p->last.publish_cpu_s = clock_s(CLOCK_THREAD_CPUTIME_ID) - c[2];
+	p->last.bytes = 0;
+	for (size_t i = 0; i < p->files.cap; i++)
+		if (p->files.slot[i])
+			p->last.bytes += p->files.slot[i]->len;
+	dt_log(DT_DEBUG, "prov", NULL,
+	       "full build of %zu devices: read %.3f s, render %.3f s (%d threads, %.3f CPU s), "
+	       "publish %.3f s",
+	       p->n_devs, p->last.read_s, p->last.render_s, p->threads, p->last.render_cpu_s,
+	       p->last.publish_s);
+}
+
 int
 prov_build_full(struct prov *p, int *nchanged, struct dt_errbuf *e)
 {
@@ -476,12 +259,14 @@ prov_build_full(struct prov *p, int *nchanged, struct dt_errbuf *e)
 	char **err = NULL;
 	int rc, changed = 0;
 	int64_t seq = 0;
+	double t[3] = {mono(), 0, 0}, c[3] = {clock_s(CLOCK_THREAD_CPUTIME_ID), 0, 0};
+	size_t failed = 0;
 
 	/* The change-log position first: anything committed while we read is applied again by
 	 * the next refresh (rebuilding a file twice is harmless; missing a change is not). */
 	if ((rc = store_changes_last(p->st, &seq, e)) != DT_OK)
 		return rc;
-	if ((rc = read_all(p, e)) != DT_OK)
+	if ((rc = prov_read_all(p, e)) != DT_OK)
 		return rc;
 	for (int k = 0; k < R__COUNT; k++)
 		for (int i = 0; i < p->refs[k].n; i++)
@@ -492,12 +277,23 @@ prov_build_full(struct prov *p, int *nchanged, struct dt_errbuf *e)
 		rc = dt_errf(e, DT_ENOMEM, "prov: out of memory");
 		goto fail;
 	}
-	render_all(p, out, err);
+	t[1] = mono();
+	c[1] = clock_s(CLOCK_THREAD_CPUTIME_ID);
+	prov_fail_clear(p);
+	p->last.render_cpu_s = render_all(p, out, err);
+	t[2] = mono();
+	c[2] = clock_s(CLOCK_THREAD_CPUTIME_ID);
 	for (size_t i = 0; i < p->n_devs; i++) {
 		struct pdev *d = p->devs[i];
 		d->published = out[i] != NULL;
 		if (err[i]) {
-			dt_log(DT_WARN, "prov", d->name, "not published: %s", err[i]);
+			char file[40];
+			snprintf(file, sizeof file, "%s.cnf.xml", d->name);
+			prov_fail_note(p, file, err[i]);
+			/* A broken reference can fail thousands of devices at once: log a sample
+			 * and a count, `dialtone files show NAME` gives any one's reason. */
+			if (++failed <= 20)
+				dt_log(DT_WARN, "prov", d->name, "not published: %s", err[i]);
 			free(err[i]);
 			continue;
 		}
@@ -512,6 +308,8 @@ prov_build_full(struct prov *p, int *nchanged, struct dt_errbuf *e)
 		}
 		changed += r;
 	}
+	if (failed > 20)
+		dt_log(DT_WARN, "prov", NULL, "%zu more device file(s) not published", failed - 20);
 	if ((rc = sweep(p, &changed)) != DT_OK) {
 		dt_errf(e, rc, "prov: out of memory");
 		goto fail;
@@ -521,6 +319,9 @@ prov_build_full(struct prov *p, int *nchanged, struct dt_errbuf *e)
 	p->seq = seq;
 	if (nchanged)
 		*nchanged = changed;
+	/* Phase clocks: wall t*, calling thread's CPU c*; [0] start, [1] read done, [2] rendered.
+	 */
+	note_stats(p, t, c);
 fail:
 	if (out)
 		dt_free(DT_MEM_PROV, out);

@@ -1,6 +1,9 @@
 /* summary: SEP<MAC>.cnf.xml for one SIP device: the shared fragments (device pool, SIP profile,
  * vendorConfig) pasted around the device's own elements (lines, load, locales, security).
  *
+ * Everything that does not vary per device is a fragment rendered once (per file set, pool, SIP
+ * profile, common profile or model) and pasted: a device writes ~60 elements of its own instead of
+ * ~250, which is what makes 100,000 files fit in the build budget (docs/decisions.md).
  * Layout and spelling follow the CUCM-generated file quoted in shared/spec/cnf-xml.md (the phone
  * firmware matches names case-sensitively); docs/protocols/cnf-xml.md lists every element with
  * where its value comes from. The <versionStamp> is a hash of the file itself, so rebuilding an
@@ -39,40 +42,51 @@ line_port(const struct prov_dev_in *in)
 }
 
 static void
-write_line(struct pxml *x, const struct prov_dev_in *in, const struct prov_line_in *l, int index)
+write_line(struct pxml *x, const struct prov_dev_in *in, const struct prov_line_in *l, int index,
+	   const struct pbuf *line_frag)
 {
-	char num[12];
+	char num[24];
 
 	pxml_start(x, "line");
-	snprintf(num, sizeof num, "%d", l->button);
-	pxml_attr(x, "button", num);
-	snprintf(num, sizeof num, "%d", index);
-	pxml_attr(x, "lineIndex", num);
+	pxml_attr(x, "button", prov_ltoa(l->button, num));
+	pxml_attr(x, "lineIndex", prov_ltoa(index, num));
 	pxml_eli(x, "featureID", 9); /* 9 = a line (2 speed dial, 21 BLF …) */
 	pxml_el(x, "featureLabel", l->label && l->label[0] ? l->label : l->dn);
 	pxml_el(x, "proxy", "USECALLMANAGER");
 	pxml_eli(x, "port", line_port(in));
 	pxml_el(x, "name", l->dn);
 	pxml_el(x, "displayName", l->display);
-	pxml_start(x, "autoAnswer");
-	pxml_eli(x, "autoAnswerEnabled", 2); /* 2 = off (CUCM) */
-	pxml_end(x);
-	pxml_eli(x, "callWaiting", 3);
 	/* Digest credentials only where the line has a password: a phone sends authName in the
 	 * Authorization header when challenged; an empty pair would make it answer with nothing. */
 	if (l->password && l->password[0]) {
 		pxml_el(x, "authName", l->auth_user && l->auth_user[0] ? l->auth_user : l->dn);
 		pxml_el(x, "authPassword", l->password);
 	}
+	/* Contact user part = the DN: the registrar maps a binding to its line by it. CUCM puts a
+	 * per-appearance UUID here; any unique token per appearance works for the phone. */
+	pxml_el(x, "contact", l->dn);
 	pxml_el(x, "sharedLine", l->shared ? "true" : "false");
+	pxml_raw(x, line_frag);
+	pxml_end(x);
+}
+
+/* The per-line settings no database field changes (usecallmanager order after <sharedLine>;
+ * sources order a line's children differently, the firmware looks them up by name). */
+int
+prov_cnf_line_frag(struct pbuf *out, struct dt_errbuf *e)
+{
+	struct pxml y, *x = &y;
+	if (pxml_open(x, out, 0) != DT_OK)
+		return dt_errf(e, DT_ENOMEM, "prov: out of memory");
+	pxml_start(x, "autoAnswer");
+	pxml_eli(x, "autoAnswerEnabled", 2); /* 2 = off (CUCM) */
+	pxml_end(x);
+	pxml_eli(x, "callWaiting", 3);
 	pxml_eli(x, "messageWaitingLampPolicy", 3);
 	pxml_eli(x, "messageWaitingAMWI", 0);
 	pxml_el(x, "messagesNumber", NULL);
 	pxml_eli(x, "ringSettingIdle", 4);
 	pxml_eli(x, "ringSettingActive", 5);
-	/* Contact user part = the DN: the registrar maps a binding to its line by it. CUCM puts a
-	 * per-appearance UUID here; any unique token per appearance works for the phone. */
-	pxml_el(x, "contact", l->dn);
 	pxml_start(x, "forwardCallInfoDisplay");
 	pxml_el(x, "callerName", "true");
 	pxml_el(x, "callerNumber", "false");
@@ -81,14 +95,14 @@ write_line(struct pxml *x, const struct prov_dev_in *in, const struct prov_line_
 	pxml_end(x);
 	pxml_eli(x, "maxNumCalls", 4);
 	pxml_eli(x, "busyTrigger", 2);
-	pxml_end(x);
+	return pxml_close(x, e);
 }
 
 static void
 write_locales(struct pxml *x, const struct prov_dev_in *in)
 {
-	const char *ul = in->user_locale && in->user_locale[0] ? in->user_locale
-							       : in->pool->user_locale;
+	const char *ul =
+	    in->user_locale && in->user_locale[0] ? in->user_locale : in->pool->user_locale;
 	const char *nl = in->network_locale && in->network_locale[0] ? in->network_locale
 								     : in->pool->network_locale;
 	pxml_start(x, "userLocale");
@@ -106,10 +120,18 @@ write_locales(struct pxml *x, const struct prov_dev_in *in)
 }
 
 static const char *const urls[] = {
-    "authenticationURL",       "directoryURL",	      "idleURL",
-    "informationURL",	       "messagesURL",	      "proxyServerURL",
-    "servicesURL",	       "secureAuthenticationURL", "secureDirectoryURL",
-    "secureIdleURL",	       "secureInformationURL",    "secureMessagesURL",
+    "authenticationURL",
+    "directoryURL",
+    "idleURL",
+    "informationURL",
+    "messagesURL",
+    "proxyServerURL",
+    "servicesURL",
+    "secureAuthenticationURL",
+    "secureDirectoryURL",
+    "secureIdleURL",
+    "secureInformationURL",
+    "secureMessagesURL",
     "secureServicesURL",
 };
 
@@ -120,14 +142,16 @@ static const char *const services[][3] = {
     {"1", "Placed Calls", "Application:Cisco/PlacedCalls"},
 };
 
-static void
-write_tail(struct pxml *x, const struct prov_dev_in *in)
+/* The elements after the locales that no database field changes, rendered once. */
+int
+prov_cnf_tail_frag(struct pbuf *out, struct dt_errbuf *e)
 {
-	pxml_eli(x, "deviceSecurityMode", in->security ? in->security : STORE_SEC_NON_SECURE);
+	struct pxml y, *x = &y;
+	if (pxml_open(x, out, 0) != DT_OK)
+		return dt_errf(e, DT_ENOMEM, "prov: out of memory");
 	pxml_eli(x, "idleTimeout", 0);
 	for (size_t i = 0; i < sizeof urls / sizeof urls[0]; i++)
 		pxml_el(x, urls[i], NULL);
-	pxml_eli(x, "transportLayerProtocol", transport(in));
 	pxml_eli(x, "dndCallAlert", 5);
 	pxml_eli(x, "phonePersonalization", 1);
 	pxml_eli(x, "rollover", 0);
@@ -154,30 +178,16 @@ write_tail(struct pxml *x, const struct prov_dev_in *in)
 		pxml_end(x);
 	}
 	pxml_end(x);
+	return pxml_close(x, e);
 }
 
-static void
-write_common(struct pxml *x, const struct store_common_profile *cp)
-{
-	pxml_start(x, "commonProfile");
-	pxml_el(x, "phonePassword", cp ? cp->phone_password : NULL);
-	pxml_el(x, "backgroundImageAccess", !cp || cp->background_image_access ? "true" : "false");
-	pxml_eli(x, "callLogBlfEnabled", cp ? cp->call_log_blf_enabled : 2);
-	pxml_end(x);
-}
-
+/* The elements before <devicePool>, identical in every file, rendered once. */
 int
-prov_cnf_device(const struct prov_dev_in *in, const struct pbuf *pool_frag,
-		const struct pbuf *sip_frag, const struct pbuf *vendor_frag, struct pbuf *out,
-		struct dt_errbuf *e)
+prov_cnf_head_frag(struct pbuf *out, struct dt_errbuf *e)
 {
 	struct pxml x;
-	size_t mark = 0;
-	int rc, index = 0;
-
-	if (pxml_open(&x, out, 1) != DT_OK)
+	if (pxml_open(&x, out, 0) != DT_OK)
 		return dt_errf(e, DT_ENOMEM, "prov: out of memory");
-	pxml_start(&x, "device");
 	pxml_el(&x, "fullConfig", "true");
 	pxml_el(&x, "deviceProtocol", "SIP");
 	pxml_el(&x, "sshUserId", NULL);
@@ -189,12 +199,42 @@ prov_cnf_device(const struct prov_dev_in *in, const struct pbuf *pool_frag,
 	pxml_el(&x, "echoMultiEnable", "false");
 	pxml_eli(&x, "ipPreferenceModeControl", 0);
 	pxml_eli(&x, "ipMediaAddressFamilyPreference", 0);
-	pxml_raw(&x, pool_frag);
+	return pxml_close(&x, e);
+}
+
+/* <commonProfile>, rendered once per common phone profile (NULL: CUCM's defaults). */
+int
+prov_cnf_common_frag(const struct store_common_profile *cp, struct pbuf *out, struct dt_errbuf *e)
+{
+	struct pxml y, *x = &y;
+	if (pxml_open(x, out, 0) != DT_OK)
+		return dt_errf(e, DT_ENOMEM, "prov: out of memory");
+	pxml_start(x, "commonProfile");
+	pxml_el(x, "phonePassword", cp ? cp->phone_password : NULL);
+	pxml_el(x, "backgroundImageAccess", !cp || cp->background_image_access ? "true" : "false");
+	pxml_eli(x, "callLogBlfEnabled", cp ? cp->call_log_blf_enabled : 2);
+	pxml_end(x);
+	return pxml_close(x, e);
+}
+
+int
+prov_cnf_device(const struct prov_dev_in *in, const struct prov_cnf_frags *fr, struct pbuf *out,
+		struct dt_errbuf *e)
+{
+	struct pxml x;
+	size_t mark = 0;
+	int rc, index = 0;
+
+	if (pxml_open(&x, out, 1) != DT_OK)
+		return dt_errf(e, DT_ENOMEM, "prov: out of memory");
+	pxml_start(&x, "device");
+	pxml_raw(&x, &fr->head);
+	pxml_raw(&x, &fr->pool);
 	pxml_start(&x, "sipProfile");
-	pxml_raw(&x, sip_frag);
+	pxml_raw(&x, &fr->sip);
 	pxml_start(&x, "sipLines");
 	for (int i = 0; i < in->n_lines; i++)
-		write_line(&x, in, &in->lines[i], ++index);
+		write_line(&x, in, &in->lines[i], ++index, &fr->line);
 	pxml_end(&x);
 	pxml_el(&x, "externalNumberMask", NULL);
 	pxml_eli(&x, "voipControlPort", line_port(in));
@@ -206,33 +246,56 @@ prov_cnf_device(const struct prov_dev_in *in, const struct pbuf *pool_frag,
 	pxml_end(&x);
 	pxml_eli(&x, "MissedCallLoggingOption", 1);
 	pxml_el(&x, "featurePolicyFile", NULL);
-	write_common(&x, in->common);
+	pxml_raw(&x, &fr->common);
 	pxml_el(&x, "loadInformation", prov_cnf_load(in));
 	pxml_el(&x, "inactiveLoadInformation", NULL);
-	pxml_raw(&x, vendor_frag);
+	pxml_raw(&x, &fr->vendor);
 	prov_stamp_begin(&x, &mark);
 	write_locales(&x, in);
-	write_tail(&x, in);
+	pxml_eli(&x, "deviceSecurityMode", in->security ? in->security : STORE_SEC_NON_SECURE);
+	pxml_eli(&x, "transportLayerProtocol", transport(in));
+	pxml_raw(&x, &fr->tail);
 	pxml_end(&x);
 	if ((rc = pxml_close(&x, e)) != DT_OK)
 		return rc;
-	prov_stamp_finish(out, mark);
+	prov_stamp_finish(out, mark, in->hash);
 	return DT_OK;
+}
+
+void
+prov_cnf_frags_free(struct prov_cnf_frags *fr)
+{
+	pbuf_free(&fr->head);
+	pbuf_free(&fr->pool);
+	pbuf_free(&fr->sip);
+	pbuf_free(&fr->common);
+	pbuf_free(&fr->vendor);
+	pbuf_free(&fr->tail);
+	pbuf_free(&fr->line);
 }
 
 int
 prov_cnf_xml(const struct prov_dev_in *in, struct pbuf *out, struct dt_errbuf *e)
 {
-	struct pbuf pool = {0}, sip = {0}, vendor = {0};
-	int rc = prov_cnf_pool_frag(in->pool, &pool, e);
+	struct prov_cnf_frags fr;
+	int rc;
+
+	memset(&fr, 0, sizeof fr);
+	rc = prov_cnf_head_frag(&fr.head, e);
 	if (rc == DT_OK)
-		rc = prov_cnf_sip_frag(in->sip, &sip, e);
+		rc = prov_cnf_pool_frag(in->pool, &fr.pool, e);
 	if (rc == DT_OK)
-		rc = prov_cnf_vendor_frag(in->model, &vendor, e);
+		rc = prov_cnf_sip_frag(in->sip, &fr.sip, e);
 	if (rc == DT_OK)
-		rc = prov_cnf_device(in, &pool, &sip, &vendor, out, e);
-	pbuf_free(&pool);
-	pbuf_free(&sip);
-	pbuf_free(&vendor);
+		rc = prov_cnf_common_frag(in->common, &fr.common, e);
+	if (rc == DT_OK)
+		rc = prov_cnf_vendor_frag(in->model, &fr.vendor, e);
+	if (rc == DT_OK)
+		rc = prov_cnf_tail_frag(&fr.tail, e);
+	if (rc == DT_OK)
+		rc = prov_cnf_line_frag(&fr.line, e);
+	if (rc == DT_OK)
+		rc = prov_cnf_device(in, &fr, out, e);
+	prov_cnf_frags_free(&fr);
 	return rc;
 }

@@ -35,6 +35,6 @@ prov_dialrules(const struct store_dial_rule *rules, int n, struct pbuf *out, str
 	pxml_end(&x);
 	if ((rc = pxml_close(&x, e)) != DT_OK)
 		return rc;
-	prov_stamp_finish(out, mark);
+	prov_stamp_finish(out, mark, NULL);
 	return DT_OK;
 }

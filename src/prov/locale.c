@@ -11,16 +11,16 @@
 static const struct {
 	const char *name, *lang;
 } locales[] = {
-    {"Chinese_China", "zh_CN"},		{"Chinese_Taiwan", "zh_TW"},
-    {"Danish_Denmark", "da_DK"},	{"Dutch_Netherlands", "nl_NL"},
+    {"Chinese_China", "zh_CN"},		 {"Chinese_Taiwan", "zh_TW"},
+    {"Danish_Denmark", "da_DK"},	 {"Dutch_Netherlands", "nl_NL"},
     {"English_United_Kingdom", "en_GB"}, {"English_United_States", "en_US"},
-    {"Finnish_Finland", "fi_FI"},	{"French_Canada", "fr_CA"},
-    {"French_France", "fr_FR"},		{"German_Germany", "de_DE"},
-    {"Italian_Italy", "it_IT"},		{"Japanese_Japan", "ja_JP"},
-    {"Korean_Korea_Republic", "ko_KR"}, {"Norwegian_Norway", "no_NO"},
-    {"Polish_Poland", "pl_PL"},		{"Portuguese_Brazil", "pt_BR"},
-    {"Portuguese_Portugal", "pt_PT"},	{"Russian_Russian_Federation", "ru_RU"},
-    {"Spanish_Spain", "es_ES"},		{"Swedish_Sweden", "sv_SE"},
+    {"Finnish_Finland", "fi_FI"},	 {"French_Canada", "fr_CA"},
+    {"French_France", "fr_FR"},		 {"German_Germany", "de_DE"},
+    {"Italian_Italy", "it_IT"},		 {"Japanese_Japan", "ja_JP"},
+    {"Korean_Korea_Republic", "ko_KR"},	 {"Norwegian_Norway", "no_NO"},
+    {"Polish_Poland", "pl_PL"},		 {"Portuguese_Brazil", "pt_BR"},
+    {"Portuguese_Portugal", "pt_PT"},	 {"Russian_Russian_Federation", "ru_RU"},
+    {"Spanish_Spain", "es_ES"},		 {"Swedish_Sweden", "sv_SE"},
 };
 
 const char *

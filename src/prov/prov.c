@@ -5,7 +5,9 @@
 
 #include <libxml/parser.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "core/log.h"
@@ -31,7 +33,10 @@ prov_open(struct store *st, const struct dt_conf *conf, struct prov **out, struc
 	/* Two workers on the 2-core target; more cores, more workers (at most 8). */
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	p->threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
-	if ((rc = store_data_version(st, &p->dv, e)) != DT_OK ||
+	if ((rc = prov_cnf_head_frag(&p->head, e)) != DT_OK ||
+	    (rc = prov_cnf_tail_frag(&p->tail, e)) != DT_OK ||
+	    (rc = prov_cnf_line_frag(&p->line, e)) != DT_OK ||
+	    (rc = prov_probe(p, &p->dv, e)) != DT_OK ||
 	    (rc = prov_build_full(p, &changed, e)) != DT_OK) {
 		prov_close(p);
 		return rc;
@@ -82,6 +87,58 @@ prov_file_foreach(struct prov *p, void (*fn)(const struct prov_file *f, void *ar
 }
 
 void
+prov_fail_note(struct prov *p, const char *name, const char *msg)
+{
+	const char *key = pmap_key(&p->failed, name);
+	if (key) {
+		char *old = pmap_get(&p->failed, name);
+		pmap_del(&p->failed, name);
+		dt_free(DT_MEM_PROV, (void *)key);
+		dt_free(DT_MEM_PROV, old);
+	}
+	if (msg) {
+		char *k = dt_strdup(DT_MEM_PROV, name), *v = dt_strdup(DT_MEM_PROV, msg);
+		if (!k || !v || pmap_put(&p->failed, k, v) != DT_OK) {
+			if (k)
+				dt_free(DT_MEM_PROV, k);
+			if (v)
+				dt_free(DT_MEM_PROV, v);
+		}
+	}
+}
+
+void
+prov_fail_clear(struct prov *p)
+{
+	for (size_t i = 0; i < p->failed.cap; i++)
+		if (p->failed.slot[i].key) {
+			dt_free(DT_MEM_PROV, (void *)p->failed.slot[i].key);
+			dt_free(DT_MEM_PROV, p->failed.slot[i].val);
+		}
+	pmap_free(&p->failed);
+}
+
+int
+prov_file_why(struct prov *p, const char *name, char *buf, size_t cap)
+{
+	while (*name == '/')
+		name++;
+	/* Failures are few: a case-insensitive scan beats a second map. */
+	for (size_t i = 0; i < p->failed.cap; i++)
+		if (p->failed.slot[i].key && strcasecmp(p->failed.slot[i].key, name) == 0) {
+			snprintf(buf, cap, "%s", (const char *)p->failed.slot[i].val);
+			return 1;
+		}
+	return 0;
+}
+
+void
+prov_last_build(const struct prov *p, struct prov_build_stats *out)
+{
+	*out = p->last;
+}
+
+void
 prov_close(struct prov *p)
 {
 	if (!p)
@@ -90,6 +147,10 @@ prov_close(struct prov *p)
 	if (p->devs)
 		dt_free(DT_MEM_PROV, p->devs);
 	prefs_free(p);
+	prov_fail_clear(p);
 	ftab_free(&p->files);
+	pbuf_free(&p->head);
+	pbuf_free(&p->tail);
+	pbuf_free(&p->line);
 	dt_free(DT_MEM_PROV, p);
 }

@@ -179,7 +179,9 @@ load_one(struct prov *p, enum pref_kind kind, struct pref *r, struct dt_errbuf *
 			return rc;
 		return prov_cnf_sip_frag(&r->u.sip, &r->frag, e);
 	case R_COMMON:
-		return store_common_profile_get(st, r->name, &r->u.common, e);
+		if ((rc = store_common_profile_get(st, r->name, &r->u.common, e)) != DT_OK)
+			return rc;
+		return prov_cnf_common_frag(&r->u.common, &r->frag, e);
 	case R_SOFTKEY:
 		return store_softkey_template_get(st, r->name, &r->u.softkey, e);
 	case R_MODEL:
@@ -221,12 +223,12 @@ pref_load(struct prov *p, enum pref_kind kind, struct pref *r)
 	r->loaded = 1;
 	snprintf(r->err, sizeof r->err, "%s", r->rc ? e.msg : "");
 	/* Changed = anything a file is made from differs: the record, its rules or its fragment. */
-	r->changed = old.rc != r->rc || memcmp(&old.u, &r->u, sizeof r->u) != 0 ||
-		     old.frag.len != r->frag.len ||
-		     (r->frag.len && memcmp(old.frag.p, r->frag.p, r->frag.len) != 0) ||
-		     old.n_rules != r->n_rules ||
-		     (r->n_rules &&
-		      memcmp(old.rules, r->rules, (size_t)r->n_rules * sizeof *r->rules) != 0);
+	r->changed =
+	    old.rc != r->rc || memcmp(&old.u, &r->u, sizeof r->u) != 0 ||
+	    old.frag.len != r->frag.len ||
+	    (r->frag.len && memcmp(old.frag.p, r->frag.p, r->frag.len) != 0) ||
+	    old.n_rules != r->n_rules ||
+	    (r->n_rules && memcmp(old.rules, r->rules, (size_t)r->n_rules * sizeof *r->rules) != 0);
 	pbuf_free(&old.frag);
 	if (old.rules)
 		dt_free(DT_MEM_PROV, old.rules);

@@ -52,6 +52,8 @@ void pxml_end_empty(struct pxml *x);
 /* <name>text</name>; NULL text writes an empty element (<name></name>, as CUCM does). */
 void pxml_el(struct pxml *x, const char *name, const char *text);
 void pxml_eli(struct pxml *x, const char *name, long v);
+/* Decimal text of v in out (returned). */
+char *prov_ltoa(long v, char out[24]);
 /* Paste bytes already escaped and well-formed (a cached fragment). */
 void pxml_raw(struct pxml *x, const struct pbuf *frag);
 /* Flush everything to out (the writer stays open); used before noting an offset. */
@@ -64,7 +66,8 @@ int pxml_close(struct pxml *x, struct dt_errbuf *e);
  * hash of the whole file: the same database gives the same bytes, a change gives a new stamp. */
 #define PROV_STAMP_PLACEHOLDER "00000000-0000-0000-0000-000000000000"
 void prov_stamp_begin(struct pxml *x, size_t *mark);
-void prov_stamp_finish(struct pbuf *out, size_t mark);
+/* h (may be NULL) receives the hash, which also serves as the file's ETag. */
+void prov_stamp_finish(struct pbuf *out, size_t mark, uint64_t h[2]);
 
 /* ---- generator inputs ---- */
 struct prov_line_in {
@@ -80,18 +83,19 @@ struct prov_line_in {
 struct prov_dev_in {
 	const char *name; /* SEP… */
 	const char *mac;
-	int security; /* enum store_security */
-	const char *load;           /* device override, "" = model's default */
+	int security;		    /* enum store_security */
+	const char *load;	    /* device override, "" = model's default */
 	const char *user_locale;    /* "" = the pool's */
 	const char *network_locale; /* "" = the pool's */
 	const char *softkey_file;   /* "" = none */
-	const char *dial_file;      /* "" = none */
+	const char *dial_file;	    /* "" = none */
 	const struct store_model *model;
 	const struct store_pool *pool;
 	const struct store_sip_profile *sip;
 	const struct store_common_profile *common; /* NULL = CUCM defaults */
-	const struct prov_line_in *lines; /* button order */
+	const struct prov_line_in *lines;	   /* button order */
 	int n_lines;
+	uint64_t *hash; /* may be NULL; receives the content hash (versionStamp, ETag) */
 };
 
 /* ---- cnf_xml.c: SEP<MAC>.cnf.xml ---- */
@@ -102,9 +106,20 @@ int prov_cnf_sip_frag(const struct store_sip_profile *sp, struct pbuf *out, stru
 int prov_cnf_vendor_frag(const struct store_model *m, struct pbuf *out, struct dt_errbuf *e);
 /* <callManagerGroup> with its members renumbered 0.. in priority order (SEP files, XMLDefault). */
 void prov_cnf_cm_group(struct pxml *x, const struct store_pool *pool, int tftp_default);
-/* The device file from its input and the three fragments above. */
-int prov_cnf_device(const struct prov_dev_in *in, const struct pbuf *pool_frag,
-		    const struct pbuf *sip_frag, const struct pbuf *vendor_frag, struct pbuf *out,
+int prov_cnf_common_frag(const struct store_common_profile *cp, struct pbuf *out,
+			 struct dt_errbuf *e);
+/* The parts identical in every file: before <devicePool>, and after the security elements. */
+int prov_cnf_head_frag(struct pbuf *out, struct dt_errbuf *e);
+int prov_cnf_tail_frag(struct pbuf *out, struct dt_errbuf *e);
+/* The children of every <line> after <sharedLine>. */
+int prov_cnf_line_frag(struct pbuf *out, struct dt_errbuf *e);
+struct prov_cnf_frags {
+	struct pbuf head, pool, sip, common, vendor, tail, line;
+};
+void prov_cnf_frags_free(struct prov_cnf_frags *fr);
+/* The device file from its input and the fragments above (not freed; read-only, so threads may
+ * share them). */
+int prov_cnf_device(const struct prov_dev_in *in, const struct prov_cnf_frags *fr, struct pbuf *out,
 		    struct dt_errbuf *e);
 /* Convenience for tests and one-off builds: fragments rendered on the spot. */
 int prov_cnf_xml(const struct prov_dev_in *in, struct pbuf *out, struct dt_errbuf *e);
@@ -140,7 +155,13 @@ struct prov_rule {
 	const char *child;
 	int nonempty;
 };
-enum prov_kind { PROV_K_SEP, PROV_K_XMLDEFAULT, PROV_K_DIALRULES, PROV_K_SOFTKEYS, PROV_K_RINGLIST };
+enum prov_kind {
+	PROV_K_SEP,
+	PROV_K_XMLDEFAULT,
+	PROV_K_DIALRULES,
+	PROV_K_SOFTKEYS,
+	PROV_K_RINGLIST
+};
 /* Check a generated file before it is published: well-formed XML 1.0 (one root named as kind
  * expects, matched tags, quoted attributes, known entities, valid UTF-8, no control characters)
  * and every rule of kind satisfied. DT_EINVAL with e = "FILE: device DEV: element PATH …" naming
@@ -153,9 +174,10 @@ struct ftab {
 	struct prov_file **slot;
 	size_t cap, used;
 };
-/* A new file holding a copy of data (refs = 1, owned by the caller). */
+/* A new file holding a copy of data (refs = 1, owned by the caller). hash: the content hash
+ * when the caller has one (a file with a versionStamp), NULL to compute it. */
 struct prov_file *prov_file_new(const char *name, const char *device, const uint8_t *data,
-				size_t len);
+				size_t len, const uint64_t *hash);
 struct prov_file *ftab_get(const struct ftab *t, const char *name);
 /* Publish f under f->name, replacing (and dropping the table's reference to) an older file of that
  * name; the table takes over the caller's reference. DT_ENOMEM when the table cannot grow. */
@@ -170,7 +192,7 @@ struct pmap {
 	struct pmap_ent {
 		const char *key;
 		void *val;
-	} *slot;
+	} * slot;
 	size_t cap, used;
 };
 void *pmap_get(const struct pmap *m, const char *key);
@@ -205,8 +227,8 @@ enum pref_kind { R_POOL, R_SIP, R_COMMON, R_SOFTKEY, R_DIAL, R_MODEL, R__COUNT }
 /* A referenced object (pool, profile, model …) loaded once and shared by its devices. */
 struct pref {
 	char name[64];
-	int rc;	       /* DT_OK when loaded; else the load error (err says why) */
-	char err[256];
+	int rc; /* DT_OK when loaded; else the load error (err says why) */
+	char err[512];
 	union {
 		struct store_pool pool;
 		struct store_sip_profile sip;
@@ -217,7 +239,7 @@ struct pref {
 	} u;
 	struct store_dial_rule *rules; /* R_DIAL */
 	int n_rules;
-	struct pbuf frag; /* rendered fragment: R_POOL, R_SIP, R_MODEL */
+	struct pbuf frag; /* rendered fragment: R_POOL, R_SIP, R_COMMON, R_MODEL */
 	int changed;	  /* set by a reload that changed it */
 	int loaded;	  /* pref_load ran at least once */
 };
@@ -236,8 +258,11 @@ struct prov {
 	struct pmap by_name;  /* device name → struct pdev */
 	struct pmap dn_count; /* DN → (intptr_t) devices showing it; keys owned by the map */
 	struct prefs refs[R__COUNT];
-	int64_t seq; /* last change-log entry applied */
-	int64_t dv;  /* last PRAGMA data_version seen */
+	int64_t seq;		      /* last change-log entry applied */
+	int64_t dv;		      /* last PRAGMA data_version seen */
+	struct pbuf head, tail, line; /* the fragments every SEP file shares */
+	struct prov_build_stats last;
+	struct pmap failed; /* file name → its last generation error (both strings owned) */
 	int threads;
 };
 
@@ -260,6 +285,15 @@ void prov_dev_remove(struct prov *p, struct pdev *d);
 int prov_dn_count(struct prov *p, const struct pdev *d, int delta);
 int prov_dn_shared(const struct prov *p, const char *dn);
 
+/* Remember (msg != NULL) or forget (msg == NULL) why file `name` is not published. */
+void prov_fail_note(struct prov *p, const char *name, const char *msg);
+void prov_fail_clear(struct prov *p);
+
+/* ---- refresh.c ---- */
+/* A number that changes whenever the database may have changed (another process's commit or a
+ * write through p's own handle); no query. */
+int prov_probe(struct prov *p, int64_t *v, struct dt_errbuf *e);
+
 /* ---- build.c ---- */
 /* Render one device's file and validate it: DT_OK with *out, or the error naming device and
  * element. buf is scratch space reused between calls. */
@@ -268,8 +302,14 @@ int prov_gen_device(const struct prov *p, const struct pdev *d, struct pbuf *buf
 /* Publish f unless an identical file is already published (then f is dropped); 1 when the
  * published set changed, 0 when not, <0 (DT_ENOMEM negated) on failure. */
 int prov_publish(struct prov *p, struct prov_file *f);
+/* ---- build_shared.c ---- */
 /* (Re)build XMLDefault, softkey, dial-rule and ring-list files from the loaded references. */
 int prov_build_shared(struct prov *p, int *nchanged, struct dt_errbuf *e);
+#define PROV_MAX_LINES 64 /* buttons a model may have (schema: 1..64) */
+
+/* ---- build_read.c ---- */
+/* Read models, devices and lines from the store into the index (replacing what it held). */
+int prov_read_all(struct prov *p, struct dt_errbuf *e);
 /* Forget every packed device (before a full re-read, and at close). */
 void prov_clear_devices(struct prov *p);
 /* Read everything from the store and rebuild every file. */

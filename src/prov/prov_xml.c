@@ -102,12 +102,29 @@ pxml_el(struct pxml *x, const char *name, const char *text)
 		x->err = 1;
 }
 
+char *
+prov_ltoa(long v, char out[24])
+{
+	/* snprintf's format machinery showed in the build profile; numbers here are plain. */
+	char tmp[24];
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+	int n = 0, k = 0;
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		out[k++] = '-';
+	while (n)
+		out[k++] = tmp[--n];
+	out[k] = '\0';
+	return out;
+}
+
 void
 pxml_eli(struct pxml *x, const char *name, long v)
 {
 	char num[24];
-	snprintf(num, sizeof num, "%ld", v);
-	pxml_el(x, name, num);
+	pxml_el(x, name, prov_ltoa(v, num));
 }
 
 void
@@ -159,7 +176,7 @@ prov_stamp_begin(struct pxml *x, size_t *mark)
 }
 
 void
-prov_stamp_finish(struct pbuf *out, size_t mark)
+prov_stamp_finish(struct pbuf *out, size_t mark, uint64_t hash[2])
 {
 	static const char ph[] = PROV_STAMP_PLACEHOLDER;
 	uint64_t h[2];
@@ -176,4 +193,8 @@ prov_stamp_finish(struct pbuf *out, size_t mark)
 	prov_hash128(out->p, out->len, h);
 	prov_hash_uuid(h, uuid);
 	memcpy(at, uuid, 36);
+	if (hash) {
+		hash[0] = h[0];
+		hash[1] = h[1];
+	}
 }

@@ -9,10 +9,12 @@
  *   model        rebuild everything (the catalogue feeds every file and XMLDefault);
  *   other kinds  (DHCP leases, SIP bindings) are not inputs of any file: ignored.
  * A DN whose shared/not-shared status flips re-renders every device showing it (sharedLine).
- * Past FULL_AFTER changed devices a full build is cheaper than one-by-one reads.
+ * Past FULL_AFTER changed devices a full build is cheaper than one-by-one reads; a hole in the
+ * log (pruned entries we never applied) also forces one.
  */
 #include "prov/prov_priv.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,12 +70,18 @@ names_free(struct names *s)
 struct changes {
 	struct names devices, dns;
 	int refs, full;
+	int64_t since; /* the last entry applied before this refresh */
+	int seen_any;
 };
 
 static int
 on_change(int64_t seq, const char *kind, const char *key, void *arg)
 {
 	struct changes *c = arg;
+	/* The log is pruned from the old end (store_changes.c); a hole between what we applied
+	 * and what it still holds means changes we never saw: rebuild everything. */
+	if (!c->seen_any++ && c->since > 0 && seq > c->since + 1)
+		c->full = 1;
 	if (strcmp(kind, "device") == 0)
 		names_add(&c->devices, key);
 	else if (strcmp(kind, "line") == 0)
@@ -122,10 +130,37 @@ note_dn(struct prov *p, struct names *seen, int **before, const char *dn)
 	}
 }
 
+/* Devices to render, in the order they were marked (no scan of every device to find them: with
+ * 100,000 devices that scan alone cost milliseconds of cache misses). */
+struct marked {
+	struct pdev **v;
+	size_t n, cap;
+	int oom;
+};
+
+static void
+mark(struct marked *m, struct pdev *d)
+{
+	if (d->mark || m->oom)
+		return;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 16;
+		struct pdev **v = dt_realloc(DT_MEM_PROV, m->v, cap * sizeof *v);
+		if (!v) {
+			m->oom = 1;
+			return;
+		}
+		m->v = v;
+		m->cap = cap;
+	}
+	d->mark = 1;
+	m->v[m->n++] = d;
+}
+
 /* Re-read one device from the store; its new pdev is marked for rendering. */
 static int
-reload_device(struct prov *p, const char *name, struct names *seen, int **before,
-	      struct dt_errbuf *e)
+reload_device(struct prov *p, const char *name, struct names *seen, int **before, int *nchanged,
+	      struct marked *m, struct dt_errbuf *e)
 {
 	struct pdev *old = pmap_get(&p->by_name, name), *nd;
 	struct store_device d;
@@ -149,7 +184,8 @@ reload_device(struct prov *p, const char *name, struct names *seen, int **before
 			pdev_free(old);
 		}
 		snprintf(file, sizeof file, "%s.cnf.xml", name);
-		ftab_del(&p->files, file);
+		*nchanged += ftab_del(&p->files, file);
+		prov_fail_note(p, file, NULL);
 		e->code = 0;
 		e->msg[0] = '\0';
 		return DT_OK;
@@ -170,7 +206,7 @@ reload_device(struct prov *p, const char *name, struct names *seen, int **before
 	}
 	if (prov_dev_add(p, nd) != DT_OK || prov_dn_count(p, nd, +1) != DT_OK)
 		return dt_errf(e, DT_ENOMEM, "prov: out of memory");
-	nd->mark = 1;
+	mark(m, nd);
 	return DT_OK;
 }
 
@@ -185,24 +221,25 @@ uses_changed_ref(const struct prov *p, const struct pdev *d)
 
 /* Render and publish every marked device; clears the marks. */
 static int
-render_marked(struct prov *p, int *nchanged, struct dt_errbuf *e)
+render_marked(struct prov *p, struct marked *m, int *nchanged, struct dt_errbuf *e)
 {
 	struct pbuf buf = {0};
 	struct dt_errbuf ge;
 	int rc = DT_OK;
 
-	for (size_t i = 0; i < p->n_devs; i++) {
-		struct pdev *d = p->devs[i];
+	for (size_t i = 0; i < m->n; i++) {
+		struct pdev *d = m->v[i];
 		struct prov_file *f = NULL;
-		if (!d->mark)
-			continue;
 		d->mark = 0;
+		if (rc != DT_OK)
+			continue; /* only clear the remaining marks */
 		ge.code = 0;
 		ge.msg[0] = '\0';
 		if (prov_gen_device(p, d, &buf, &f, &ge) != DT_OK) {
 			char file[40];
 			dt_log(DT_WARN, "prov", d->name, "not published: %s", ge.msg);
 			snprintf(file, sizeof file, "%s.cnf.xml", d->name);
+			prov_fail_note(p, file, ge.msg);
 			*nchanged += ftab_del(&p->files, file);
 			d->published = 0;
 			continue;
@@ -213,10 +250,56 @@ render_marked(struct prov *p, int *nchanged, struct dt_errbuf *e)
 			break;
 		}
 		d->published = 1;
+		{
+			char file[40];
+			snprintf(file, sizeof file, "%s.cnf.xml", d->name);
+			prov_fail_note(p, file, NULL);
+		}
 		*nchanged += r;
 	}
 	pbuf_free(&buf);
 	return rc;
+}
+
+/* Mark the devices whose files the changes affect beyond the re-read ones: users of a changed
+ * reference, and every device showing a DN whose shared/not-shared status flipped (before[k] is
+ * the status of seen.v[k] before the re-reads; it is overwritten with "flipped"). */
+static void
+mark_affected(struct prov *p, int refs, const struct names *seen, int *before, struct marked *m)
+{
+	int flipped = 0;
+	for (size_t k = 0; k < seen->n; k++) {
+		before[k] = before[k] != prov_dn_shared(p, seen->v[k]);
+		flipped |= before[k];
+	}
+	for (size_t i = 0; (refs || flipped) && i < p->n_devs; i++) {
+		struct pdev *d = p->devs[i];
+		if (refs && uses_changed_ref(p, d))
+			mark(m, d);
+		for (int j = 0; flipped && !d->mark && j < d->n_lines; j++) {
+			size_t k;
+			if (!pmap_get(&seen->set, d->lines[j].dn))
+				continue;
+			for (k = 0; k < seen->n && strcmp(seen->v[k], d->lines[j].dn) != 0; k++)
+				;
+			if (k < seen->n && before[k])
+				mark(m, d);
+		}
+	}
+}
+
+int
+prov_probe(struct prov *p, int64_t *v, struct dt_errbuf *e)
+{
+	int64_t dv;
+	int rc = store_data_version(p->st, &dv, e);
+	if (rc != DT_OK)
+		return rc;
+	/* data_version moves only for other connections' commits; writes made through this very
+	 * handle (serve's admin API) show in the connection's change counter instead. Neither
+	 * costs a query. Combined into one number that changes when either does. */
+	*v = dv * 1000003 + sqlite3_total_changes64(store_sqlite(p->st));
+	return DT_OK;
 }
 
 int
@@ -224,17 +307,19 @@ prov_refresh(struct prov *p, int *nchanged, struct dt_errbuf *e)
 {
 	struct changes c;
 	struct names seen = {0};
+	struct marked m = {0};
 	int *before = NULL;
 	int64_t v, last;
 	int rc, changed = 0;
 
 	if (nchanged)
 		*nchanged = 0;
-	if ((rc = store_data_version(p->st, &v, e)) != DT_OK)
+	if ((rc = prov_probe(p, &v, e)) != DT_OK)
 		return rc;
 	if (v == p->dv)
 		return DT_OK;
 	memset(&c, 0, sizeof c);
+	c.since = p->seq;
 	last = p->seq;
 	if ((rc = store_changes_since(p->st, p->seq, on_change, &c, &last, e)) != DT_OK)
 		goto out;
@@ -253,7 +338,8 @@ prov_refresh(struct prov *p, int *nchanged, struct dt_errbuf *e)
 				if (pmap_get(&c.dns.set, p->devs[i]->lines[j].dn))
 					names_add(&c.devices, p->devs[i]->name);
 	for (size_t i = 0; i < c.devices.n; i++)
-		if ((rc = reload_device(p, c.devices.v[i], &seen, &before, e)) != DT_OK)
+		if ((rc = reload_device(p, c.devices.v[i], &seen, &before, &changed, &m, e)) !=
+		    DT_OK)
 			goto out;
 	if (seen.oom || c.devices.oom) {
 		rc = dt_errf(e, DT_ENOMEM, "prov: out of memory");
@@ -264,29 +350,15 @@ prov_refresh(struct prov *p, int *nchanged, struct dt_errbuf *e)
 		for (int i = 0; i < p->refs[k].n; i++)
 			if (!p->refs[k].v[i].loaded)
 				pref_load(p, (enum pref_kind)k, &p->refs[k].v[i]);
-	/* Only DNs whose shared status flipped make other devices' files differ. */
-	int flipped = 0;
-	for (size_t k = 0; k < seen.n; k++) {
-		before[k] = before[k] != prov_dn_shared(p, seen.v[k]);
-		flipped |= before[k];
-	}
-	for (size_t i = 0; (c.refs || flipped) && i < p->n_devs; i++) {
-		struct pdev *d = p->devs[i];
-		if (c.refs && uses_changed_ref(p, d))
-			d->mark = 1;
-		for (int j = 0; flipped && !d->mark && j < d->n_lines; j++) {
-			size_t k;
-			if (!pmap_get(&seen.set, d->lines[j].dn))
-				continue;
-			for (k = 0; k < seen.n && strcmp(seen.v[k], d->lines[j].dn) != 0; k++)
-				;
-			if (k < seen.n && before[k])
-				d->mark = 1;
-		}
-	}
-	if ((rc = render_marked(p, &changed, e)) != DT_OK)
+	mark_affected(p, c.refs, &seen, before, &m);
+	if (m.oom) {
+		rc = dt_errf(e, DT_ENOMEM, "prov: out of memory");
 		goto out;
-	if (c.refs || c.devices.n)
+	}
+	if ((rc = render_marked(p, &m, &changed, e)) != DT_OK)
+		goto out;
+	/* Shared files depend on references only (every template and rule set has its file). */
+	if (c.refs)
 		rc = prov_build_shared(p, &changed, e);
 done:
 	if (rc == DT_OK) {
@@ -295,6 +367,9 @@ done:
 		p->dv = v;
 		if (nchanged)
 			*nchanged = changed;
+		dt_log(DT_DEBUG, "prov", NULL,
+		       "refresh to change %lld: %zu device(s) re-read, %d file(s) changed%s",
+		       (long long)p->seq, c.devices.n, changed, c.full ? " (full build)" : "");
 	}
 out:
 	for (int k = 0; k < R__COUNT; k++)
@@ -303,6 +378,10 @@ out:
 	names_free(&c.devices);
 	names_free(&c.dns);
 	names_free(&seen);
+	for (size_t i = 0; i < m.n; i++)
+		m.v[i]->mark = 0;
+	if (m.v)
+		dt_free(DT_MEM_PROV, m.v);
 	if (before)
 		dt_free(DT_MEM_PROV, before);
 	return rc;

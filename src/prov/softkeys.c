@@ -14,14 +14,14 @@ static const struct {
 	const char *key;
 	int tag, event, help;
 } defs[] = {
-    {"Undefined", 0, 0, 0},   {"Redial", 1, 1, 301},	  {"NewCall", 2, 2, 302},
-    {"Hold", 3, 3, 303},      {"Transfer", 4, 4, 304},	  {"CFwdAll", 5, 5, 305},
-    {"<<", 8, 8, 308},	      {"EndCall", 9, 9, 309},	  {"Resume", 10, 10, 310},
-    {"Answer", 11, 11, 311},  {"Confrn", 13, 13, 313},	  {"Park", 14, 14, 314},
-    {"Join", 15, 15, 315},    {"MeetMe", 16, 16, 316},	  {"PickUp", 17, 17, 317},
-    {"GPickUp", 18, 18, 318}, {"RmLstC", 57, 19, 319},	  {"DND", 63, 69, 369},
-    {"CallBack", 65, 20, 320}, {"Select", 78, 29, 329},	  {"ConfList", 79, 30, 330},
-    {"iDivert", 80, 31, 331}, {"OPickUp", 91, 34, 334},
+    {"Undefined", 0, 0, 0},    {"Redial", 1, 1, 301},	 {"NewCall", 2, 2, 302},
+    {"Hold", 3, 3, 303},       {"Transfer", 4, 4, 304},	 {"CFwdAll", 5, 5, 305},
+    {"<<", 8, 8, 308},	       {"EndCall", 9, 9, 309},	 {"Resume", 10, 10, 310},
+    {"Answer", 11, 11, 311},   {"Confrn", 13, 13, 313},	 {"Park", 14, 14, 314},
+    {"Join", 15, 15, 315},     {"MeetMe", 16, 16, 316},	 {"PickUp", 17, 17, 317},
+    {"GPickUp", 18, 18, 318},  {"RmLstC", 57, 19, 319},	 {"DND", 63, 69, 369},
+    {"CallBack", 65, 20, 320}, {"Select", 78, 29, 329},	 {"ConfList", 79, 30, 330},
+    {"iDivert", 80, 31, 331},  {"OPickUp", 91, 34, 334},
 };
 
 /* NULL-terminated key lists per call state. */
@@ -90,6 +90,6 @@ prov_softkeys(struct pbuf *out, struct dt_errbuf *e)
 	pxml_end(&x);
 	if ((rc = pxml_close(&x, e)) != DT_OK)
 		return rc;
-	prov_stamp_finish(out, mark);
+	prov_stamp_finish(out, mark, NULL);
 	return DT_OK;
 }

@@ -12,8 +12,10 @@
  */
 #include "prov/prov_priv.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_DEPTH 32
 #define MAX_RULES 16 /* rules per parent element */
@@ -28,6 +30,7 @@ static const struct prov_rule sep_rules[] = {
     {"device", "userLocale", 0},
     {"device", "deviceSecurityMode", 1},
     {"device", "transportLayerProtocol", 1},
+    {"device", "vendorConfig", 0}, /* the model family's knobs (web access, CDP/LLDP …) */
     {"device/devicePool", "callManagerGroup", 0},
     {CMG, "members", 0},
     {CMG "/members", "member", 0},
@@ -77,10 +80,11 @@ static const struct ruleset rulesets[] = {
 };
 
 struct frame {
-	size_t path_len;   /* length of path up to and including this element's name */
-	unsigned seen;	   /* rules of this element (as parent) satisfied */
-	unsigned empty;	   /* rules whose child was present but empty */
-	int has_text;	   /* non-whitespace character data seen in this element */
+	size_t path_len; /* length of path up to and including this element's name */
+	size_t leaf;	 /* offset of this element's name in path */
+	unsigned seen;	 /* rules of this element (as parent) satisfied */
+	unsigned empty;	 /* rules whose child was present but empty */
+	int has_text;	 /* non-whitespace character data seen in this element */
 	const struct prov_rule *rules[MAX_RULES];
 	int nrules;
 };
@@ -93,15 +97,18 @@ struct scan {
 	size_t path_len;
 	struct frame st[MAX_DEPTH];
 	int depth;
+	size_t plen[MAX_RULES * 2]; /* strlen of each rule's parent path (a ruleset has ≤ 32) */
+	size_t clen[MAX_RULES * 2]; /* strlen of each rule's child */
+	uint8_t is_plen[512];	    /* 1 at each length a rule's parent path has */
 	struct dt_errbuf *e;
 };
 
 static int
 fail(struct scan *s, const char *why)
 {
-	return dt_errf(s->e, DT_EINVAL, "%s: device %s: not well-formed XML at byte %zu (in %s): %s",
-		       s->file, s->device, (size_t)(s->p - s->start),
-		       s->path_len ? s->path : "prolog", why);
+	return dt_errf(s->e, DT_EINVAL,
+		       "%s: device %s: not well-formed XML at byte %zu (in %s): %s", s->file,
+		       s->device, (size_t)(s->p - s->start), s->path_len ? s->path : "prolog", why);
 }
 
 /* Decode one UTF-8 character and check it is an XML Char; 0 on error. */
@@ -147,7 +154,8 @@ utf8_char(struct scan *s, unsigned *cp)
 static int
 name_start(unsigned c)
 {
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':' || c >= 0x80;
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':' ||
+	       c >= 0x80;
 }
 
 static int
@@ -156,23 +164,40 @@ name_char(unsigned c)
 	return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
+/* ASCII classes, so the common case costs one table load per byte: 1 name start, 2 name
+ * character, 4 plain text (a character needing no attention in content or attribute values). */
+static uint8_t cls[256];
+
+static void
+init_classes(void)
+{
+	for (unsigned c = 0; c < 128; c++) {
+		if (name_start(c))
+			cls[c] |= 1 | 2;
+		if (name_char(c))
+			cls[c] |= 2;
+		if ((c >= 0x20 && c != '<' && c != '&' && c != '>' && c != '"' && c != '\'') ||
+		    c == '\t' || c == '\n' || c == '\r')
+			cls[c] |= 4;
+		if (cls[c] & 4 && c != ' ' && c != '\t' && c != '\n' && c != '\r')
+			cls[c] |= 8; /* plain and not white space: makes an element non-empty */
+	}
+}
+
 /* A Name at s->p; its bytes in [*b, *b + *n). */
 static int
 scan_name(struct scan *s, const uint8_t **b, size_t *n)
 {
-	unsigned c;
+	/* ASCII names only: every element and attribute we emit is ASCII, and XML's rules for
+	 * non-ASCII name characters are long; refusing them keeps us never laxer than libxml2. */
 	*b = s->p;
-	if (s->p >= s->end || !utf8_char(s, &c) || !name_start(c))
+	if (s->p >= s->end || !(cls[*s->p] & 1))
 		return 0;
-	while (s->p < s->end) {
-		const uint8_t *save = s->p;
-		if (!utf8_char(s, &c))
-			return 0;
-		if (!name_char(c)) {
-			s->p = save;
-			break;
-		}
-	}
+	s->p++;
+	while (s->p < s->end && (cls[*s->p] & 2))
+		s->p++;
+	if (s->p < s->end && *s->p >= 0x80)
+		return 0;
 	*n = (size_t)(s->p - *b);
 	return 1;
 }
@@ -215,8 +240,8 @@ scan_ref(struct scan *s)
 		if (s->p >= s->end || !digits)
 			return 0;
 		s->p++;
-		return !(v < 0x20 && v != 9 && v != 10 && v != 13) && !(v >= 0xd800 && v <= 0xdfff) &&
-		       v != 0xfffe && v != 0xffff;
+		return !(v < 0x20 && v != 9 && v != 10 && v != 13) &&
+		       !(v >= 0xd800 && v <= 0xdfff) && v != 0xfffe && v != 0xffff;
 	}
 	for (size_t i = 0; i < sizeof ents / sizeof ents[0]; i++) {
 		size_t n = strlen(ents[i]);
@@ -259,10 +284,15 @@ open_element(struct scan *s, const uint8_t *name, size_t n)
 	s->path_len += n;
 	s->path[s->path_len] = '\0';
 	f = &s->st[s->depth++];
-	memset(f, 0, sizeof *f);
 	f->path_len = s->path_len;
-	for (int i = 0; i < s->rs->n; i++)
-		if (strcmp(s->rs->r[i].parent, s->path) == 0 && f->nrules < MAX_RULES)
+	f->leaf = s->path_len - n;
+	f->seen = f->empty = 0;
+	f->has_text = 0;
+	f->nrules = 0;
+	/* Most elements are no rule's parent: their path length alone says so. */
+	for (int i = 0; s->is_plen[s->path_len] && i < s->rs->n; i++)
+		if (s->plen[i] == s->path_len &&
+		    memcmp(s->rs->r[i].parent, s->path, s->path_len) == 0 && f->nrules < MAX_RULES)
 			f->rules[f->nrules++] = &s->rs->r[i];
 	return DT_OK;
 }
@@ -271,8 +301,8 @@ static int
 close_element(struct scan *s)
 {
 	struct frame *f = &s->st[s->depth - 1];
-	const char *leaf;
-	size_t parent_len;
+	const char *leaf = s->path + f->leaf;
+	size_t parent_len = f->leaf ? f->leaf - 1 : 0;
 
 	/* The closed element satisfies its parent's rules that name it. */
 	for (int i = 0; i < f->nrules; i++) {
@@ -282,12 +312,11 @@ close_element(struct scan *s)
 			       s->device, s->path, f->rules[i]->child,
 			       (f->empty & (1u << i)) ? "is empty" : "is missing");
 	}
-	leaf = strrchr(s->path, '/');
-	parent_len = leaf ? (size_t)(leaf - s->path) : 0;
 	if (s->depth >= 2) {
 		struct frame *pf = &s->st[s->depth - 2];
 		for (int i = 0; i < pf->nrules; i++)
-			if (strcmp(pf->rules[i]->child, leaf + 1) == 0) {
+			if (s->clen[pf->rules[i] - s->rs->r] == f->path_len - f->leaf &&
+			    memcmp(pf->rules[i]->child, leaf, f->path_len - f->leaf) == 0) {
 				if (pf->rules[i]->nonempty && !f->has_text)
 					pf->empty |= 1u << i;
 				else
@@ -310,8 +339,8 @@ scan_attrs(struct scan *s, int *self_close)
 	for (;;) {
 		const uint8_t *an;
 		size_t al;
-		int had_space = s->p < s->end && (*s->p == ' ' || *s->p == '\t' || *s->p == '\n' ||
-						  *s->p == '\r');
+		int had_space = s->p < s->end &&
+				(*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r');
 		skip_space(s);
 		if (s->p >= s->end)
 			return fail(s, "unterminated start tag");
@@ -334,10 +363,10 @@ scan_attrs(struct scan *s, int *self_close)
 		for (int i = 0; i < nattr; i++)
 			if (lens[i] == al && memcmp(names[i], an, al) == 0)
 				return fail(s, "duplicate attribute");
-		if (nattr < 16) {
-			names[nattr] = an;
-			lens[nattr++] = al;
-		}
+		if (nattr == 16)
+			return fail(s, "more than 16 attributes");
+		names[nattr] = an;
+		lens[nattr++] = al;
 		skip_space(s);
 		if (s->p >= s->end || *s->p != '=')
 			return fail(s, "attribute without '='");
@@ -348,6 +377,8 @@ scan_attrs(struct scan *s, int *self_close)
 		uint8_t q = *s->p++;
 		for (;;) {
 			unsigned c;
+			while (s->p < s->end && (cls[*s->p] & 4))
+				s->p++;
 			if (s->p >= s->end)
 				return fail(s, "unterminated attribute value");
 			if (*s->p == q) {
@@ -362,9 +393,64 @@ scan_attrs(struct scan *s, int *self_close)
 				continue;
 			}
 			if (!utf8_char(s, &c))
-				return fail(s, "invalid character (bad UTF-8 or control character)");
+				return fail(s,
+					    "invalid character (bad UTF-8 or control character)");
 		}
 	}
+}
+
+/* One pseudo-attribute of the XML declaration: ` name="value"`; 1 when present and well-formed
+ * (its value copied to val), 0 when absent, -1 when malformed. */
+static int
+decl_attr(struct scan *s, const char *name, char *val, size_t cap)
+{
+	const uint8_t *save = s->p;
+	size_t n = strlen(name), i = 0;
+	uint8_t q;
+	skip_space(s);
+	if (s->p == save || (size_t)(s->end - s->p) < n || memcmp(s->p, name, n) != 0) {
+		s->p = save;
+		return 0;
+	}
+	s->p += n;
+	skip_space(s);
+	if (s->p >= s->end || *s->p++ != '=')
+		return -1;
+	skip_space(s);
+	if (s->p >= s->end || (*s->p != '"' && *s->p != '\''))
+		return -1;
+	q = *s->p++;
+	while (s->p < s->end && *s->p != q && i + 1 < cap) {
+		/* Declaration values are [A-Za-z0-9._-] (XML 1.0 productions 26, 81, 32). */
+		if (!(cls[*s->p] & 2) || *s->p == ':')
+			return -1;
+		val[i++] = (char)*s->p++;
+	}
+	val[i] = '\0';
+	if (s->p >= s->end || *s->p != q)
+		return -1;
+	s->p++;
+	return 1;
+}
+
+/* After "<?xml": version="1.0" [encoding="UTF-8"] [standalone="yes|no"] then "?>". */
+static int
+xml_decl(struct scan *s)
+{
+	char v[16];
+	int r;
+	if (decl_attr(s, "version", v, sizeof v) != 1 || strcmp(v, "1.0") != 0)
+		return fail(s, "XML declaration without version=\"1.0\"");
+	if ((r = decl_attr(s, "encoding", v, sizeof v)) < 0 || (r && strcasecmp(v, "UTF-8") != 0))
+		return fail(s, "XML declaration with an encoding other than UTF-8");
+	if ((r = decl_attr(s, "standalone", v, sizeof v)) < 0 ||
+	    (r && strcmp(v, "yes") != 0 && strcmp(v, "no") != 0))
+		return fail(s, "bad standalone in the XML declaration");
+	skip_space(s);
+	if ((size_t)(s->end - s->p) < 2 || memcmp(s->p, "?>", 2) != 0)
+		return fail(s, "unterminated XML declaration");
+	s->p += 2;
+	return DT_OK;
 }
 
 static int
@@ -396,22 +482,38 @@ scan_markup(struct scan *s, int *root_done)
 	if (left >= 2 && s->p[1] == '!')
 		return fail(s, "DOCTYPE and other declarations are not allowed");
 	if (left >= 2 && s->p[1] == '?') {
+		int at_start = s->p == s->start;
 		s->p += 2;
 		if (!scan_name(s, &name, &n))
 			return fail(s, "bad processing instruction");
+		if (n == 3 && strncasecmp((const char *)name, "xml", 3) == 0) {
+			if (!at_start || memcmp(name, "xml", 3) != 0)
+				return fail(s, "XML declaration not at the start of the file");
+			return xml_decl(s);
+		}
+		if ((size_t)(s->end - s->p) >= 2 && memcmp(s->p, "?>", 2) == 0) {
+			s->p += 2;
+			return DT_OK;
+		}
+		if (s->p >= s->end ||
+		    !(*s->p == ' ' || *s->p == '\t' || *s->p == '\n' || *s->p == '\r'))
+			return fail(s, "processing instruction target not followed by white space");
 		if (!skip_until(s, "?>"))
 			return fail(s, "unterminated processing instruction");
 		return DT_OK;
 	}
 	if (left >= 2 && s->p[1] == '/') {
-		const char *leaf;
+		const struct frame *f;
 		s->p += 2;
-		if (s->depth == 0 || !scan_name(s, &name, &n))
+		if (s->depth == 0)
 			return fail(s, "unexpected end tag");
-		leaf = strrchr(s->path, '/');
-		leaf = leaf ? leaf + 1 : s->path;
-		if (strlen(leaf) != n || memcmp(leaf, name, n) != 0)
+		f = &s->st[s->depth - 1];
+		/* The only name allowed here is the open element's: compare instead of scanning. */
+		n = f->path_len - f->leaf;
+		if ((size_t)(s->end - s->p) <= n || memcmp(s->p, s->path + f->leaf, n) != 0 ||
+		    (s->p[n] < 0x80 && (cls[s->p[n]] & 2)) || s->p[n] >= 0x80)
 			return fail(s, "end tag does not match the start tag");
+		s->p += n;
 		skip_space(s);
 		if (s->p >= s->end || *s->p != '>')
 			return fail(s, "unterminated end tag");
@@ -427,8 +529,9 @@ scan_markup(struct scan *s, int *root_done)
 	if (!scan_name(s, &name, &n))
 		return fail(s, "bad element name");
 	if (s->depth == 0 && (strlen(s->rs->root) != n || memcmp(s->rs->root, name, n) != 0))
-		return dt_errf(s->e, DT_EINVAL, "%s: device %s: element %s is missing (root is %.*s)",
-			       s->file, s->device, s->rs->root, (int)n, (const char *)name);
+		return dt_errf(s->e, DT_EINVAL,
+			       "%s: device %s: element %s is missing (root is %.*s)", s->file,
+			       s->device, s->rs->root, (int)n, (const char *)name);
 	if ((rc = open_element(s, name, n)) != DT_OK)
 		return rc;
 	if ((rc = scan_attrs(s, &self_close)) != DT_OK)
@@ -442,14 +545,37 @@ scan_markup(struct scan *s, int *root_done)
 }
 
 int
-prov_validate(enum prov_kind kind, const char *file, const char *device, const uint8_t *p,
-	      size_t n, struct dt_errbuf *e)
+prov_validate(enum prov_kind kind, const char *file, const char *device, const uint8_t *p, size_t n,
+	      struct dt_errbuf *e)
 {
-	struct scan s = {.p = p, .end = p + n, .start = p, .file = file,
-			 .device = device && device[0] ? device : "-", .rs = &rulesets[kind], .e = e};
+	struct scan s = {.p = p,
+			 .end = p + n,
+			 .start = p,
+			 .file = file,
+			 .device = device && device[0] ? device : "-",
+			 .rs = &rulesets[kind],
+			 .e = e};
 	int root_done = 0, seen_root = 0, rc;
 
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, init_classes);
+	for (int i = 0; i < s.rs->n && i < MAX_RULES * 2; i++) {
+		s.plen[i] = strlen(s.rs->r[i].parent);
+		s.clen[i] = strlen(s.rs->r[i].child);
+		if (s.plen[i] < sizeof s.is_plen)
+			s.is_plen[s.plen[i]] = 1;
+	}
 	while (s.p < s.end) {
+		if (s.depth > 0 && (cls[*s.p] & 4)) {
+			/* A run of plain characters: text unless it is all white space. */
+			const uint8_t *t = s.p;
+			int text = 0;
+			while (t < s.end && (cls[*t] & 4))
+				text |= cls[*t++] & 8;
+			s.p = t;
+			s.st[s.depth - 1].has_text |= text;
+			continue;
+		}
 		if (*s.p == '<') {
 			if ((rc = scan_markup(&s, &root_done)) != DT_OK)
 				return rc;
@@ -480,7 +606,8 @@ prov_validate(enum prov_kind kind, const char *file, const char *device, const u
 	if (s.depth > 0)
 		return fail(&s, "file ends inside an element");
 	if (!seen_root)
-		return dt_errf(e, DT_EINVAL, "%s: device %s: element %s is missing (no root element)",
-			       file, s.device, s.rs->root);
+		return dt_errf(e, DT_EINVAL,
+			       "%s: device %s: element %s is missing (no root element)", file,
+			       s.device, s.rs->root);
 	return DT_OK;
 }

@@ -10,13 +10,13 @@
 
 #include <string.h>
 
-#define F_78 (1u << 0)    /* 7811/7821/7841/7861 */
-#define F_7832 (1u << 1)  /* conference phone */
-#define F_88 (1u << 2)    /* 8811/8841/8851/8861 */
-#define F_8845 (1u << 3)  /* 8845/8865: video */
-#define F_8832 (1u << 4)  /* conference phone */
-#define F_ALL 0x1fu
-#define F_DESK (F_78 | F_88 | F_8845)
+#define F_78	(1u << 0) /* 7811/7821/7841/7861 */
+#define F_7832	(1u << 1) /* conference phone */
+#define F_88	(1u << 2) /* 8811/8841/8851/8861 */
+#define F_8845	(1u << 3) /* 8845/8865: video */
+#define F_8832	(1u << 4) /* conference phone */
+#define F_ALL	0x1fu
+#define F_DESK	(F_78 | F_88 | F_8845)
 #define F_88ALL (F_88 | F_8845)
 
 static const struct {
@@ -25,9 +25,9 @@ static const struct {
 } knobs[] = {
     {"disableSpeaker", "false", F_DESK},
     {"disableSpeakerAndHeadset", "false", F_DESK},
-    {"pcPort", "0", F_DESK},		/* 0 = enabled */
-    {"spanToPCPort", "1", F_DESK},	/* 1 = disabled */
-    {"garp", "1", F_ALL},		/* 1 = ignore gratuitous ARP */
+    {"pcPort", "0", F_DESK},	   /* 0 = enabled */
+    {"spanToPCPort", "1", F_DESK}, /* 1 = disabled */
+    {"garp", "1", F_ALL},	   /* 1 = ignore gratuitous ARP */
     {"voiceVlanAccess", "0", F_DESK},
     {"videoCapability", "1", F_8845},
     {"ciscoCamera", "1", F_8845},
@@ -79,8 +79,7 @@ prov_cnf_vendor_frag(const struct store_model *m, struct pbuf *out, struct dt_er
 		return dt_errf(e, DT_ENOMEM, "prov: out of memory");
 	pxml_start(&x, "vendorConfig");
 	for (size_t i = 0; i < sizeof knobs / sizeof knobs[0]; i++)
-		if ((fam ? fam : F_ALL) & knobs[i].families &&
-		    (fam || knobs[i].families == F_ALL))
+		if ((fam ? fam : F_ALL) & knobs[i].families && (fam || knobs[i].families == F_ALL))
 			pxml_el(&x, knobs[i].name, knobs[i].value);
 	pxml_end(&x);
 	return pxml_close(&x, e);

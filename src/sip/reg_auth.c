@@ -1,8 +1,10 @@
 /* summary: digest authentication of REGISTER (RFC 2617, RFC 7616 MD5 and SHA-256, qop=auth) with
  * stateless nonces, nonce-count replay refusal and a per-source failure limit.
  *
- * Nonce = hex(8-byte issue time) + hex(first 16 bytes of HMAC-SHA256(secret, time | realm | source
- * IP)): the registrar verifies it without a nonce table, and an old one is answered with
+ * Nonce = hex(8-byte issue time | 4-byte counter) + hex(first 16 bytes of HMAC-SHA256(secret,
+ * time | counter | realm | source IP)): every challenge gets a different nonce (so nonce-count
+ * replay tracking works even for two challenges in one second), and the registrar verifies it
+ * without a nonce table, and an old one is answered with
  * stale=true so the phone retries without asking its user. Replay: the device remembers the last
  * nonce and nc it accepted; a repeated or lower nc for that nonce is refused, and a nonce used
  * without qop (no nc at all) is good once. An unknown user runs the same hash work as a known one
@@ -11,7 +13,6 @@
 #include "sip/reg_priv.h"
 
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,23 +33,79 @@ hex(const uint8_t *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static void
-nonce_make(const struct reg *r, const char *ip, uint64_t t, char out[REG_NONCE_LEN + 1])
+int
+reg_auth_init(struct reg *r)
 {
-	uint8_t msg[8 + 64 + 46], mac[32], tb[8];
-	unsigned int maclen = sizeof mac;
+	r->md5 = EVP_MD_fetch(NULL, "MD5", NULL);
+	r->sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+	r->mctx = EVP_MD_CTX_new();
+	r->hmac_in = EVP_MD_CTX_new();
+	r->hmac_out = EVP_MD_CTX_new();
+	if (!r->md5 || !r->sha256 || !r->mctx || !r->hmac_in || !r->hmac_out)
+		return DT_ENOMEM;
+	reg_auth_key(r);
+	return DT_OK;
+}
+
+/* HMAC-SHA256 (RFC 2104) split in two precomputed states, so a nonce costs two context copies and
+ * two short hashes. */
+void
+reg_auth_key(struct reg *r)
+{
+	uint8_t ipad[64], opad[64];
+	for (int i = 0; i < 64; i++) {
+		uint8_t k = i < (int)sizeof r->secret ? r->secret[i] : 0;
+		ipad[i] = k ^ 0x36;
+		opad[i] = k ^ 0x5c;
+	}
+	EVP_DigestInit_ex2(r->hmac_in, r->sha256, NULL);
+	EVP_DigestUpdate(r->hmac_in, ipad, sizeof ipad);
+	EVP_DigestInit_ex2(r->hmac_out, r->sha256, NULL);
+	EVP_DigestUpdate(r->hmac_out, opad, sizeof opad);
+}
+
+void
+reg_auth_free(struct reg *r)
+{
+	EVP_MD_free(r->md5);
+	EVP_MD_free(r->sha256);
+	EVP_MD_CTX_free(r->mctx);
+	EVP_MD_CTX_free(r->hmac_in);
+	EVP_MD_CTX_free(r->hmac_out);
+}
+
+static void
+hmac(const struct reg *r, const uint8_t *msg, size_t n, uint8_t mac[32])
+{
+	uint8_t inner[32];
+	unsigned int l = 0;
+	EVP_MD_CTX_copy_ex(r->mctx, r->hmac_in);
+	EVP_DigestUpdate(r->mctx, msg, n);
+	EVP_DigestFinal_ex(r->mctx, inner, &l);
+	EVP_MD_CTX_copy_ex(r->mctx, r->hmac_out);
+	EVP_DigestUpdate(r->mctx, inner, sizeof inner);
+	EVP_DigestFinal_ex(r->mctx, mac, &l);
+}
+
+static void
+nonce_make(const struct reg *r, const char *ip, uint64_t t, uint32_t ctr,
+	   char out[REG_NONCE_LEN + 1])
+{
+	uint8_t msg[12 + 64 + 46], mac[32], tb[12];
 	size_t n = 0, rl = strlen(r->cfg.realm), il = strlen(ip);
 	for (int i = 0; i < 8; i++)
 		tb[i] = (uint8_t)(t >> (56 - 8 * i));
-	memcpy(msg, tb, 8);
-	n = 8;
+	for (int i = 0; i < 4; i++)
+		tb[8 + i] = (uint8_t)(ctr >> (24 - 8 * i));
+	memcpy(msg, tb, 12);
+	n = 12;
 	memcpy(msg + n, r->cfg.realm, rl);
 	n += rl;
 	memcpy(msg + n, ip, il);
 	n += il;
-	HMAC(EVP_sha256(), r->secret, sizeof r->secret, msg, n, mac, &maclen);
-	hex(tb, 8, out);
-	hex(mac, 16, out + 16);
+	hmac(r, msg, n, mac);
+	hex(tb, 12, out);
+	hex(mac, 16, out + 24);
 }
 
 /* 0 valid and fresh, 1 valid but stale, -1 forged or malformed. */
@@ -57,16 +114,20 @@ nonce_check(const struct reg *r, struct dt_slice nonce, const char *ip, time_t n
 {
 	char want[REG_NONCE_LEN + 1];
 	uint64_t t = 0;
+	uint32_t ctr = 0;
 	if (nonce.len != REG_NONCE_LEN)
 		return -1;
-	for (int i = 0; i < 16; i++) {
+	for (int i = 0; i < 24; i++) {
 		char c = nonce.p[i];
 		int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 		if (v < 0)
 			return -1;
-		t = t << 4 | (uint64_t)v;
+		if (i < 16)
+			t = t << 4 | (uint64_t)v;
+		else
+			ctr = ctr << 4 | (uint32_t)v;
 	}
-	nonce_make(r, ip, t, want);
+	nonce_make(r, ip, t, ctr, want);
 	if (CRYPTO_memcmp(want, nonce.p, REG_NONCE_LEN) != 0)
 		return -1;
 	if ((uint64_t)now > t + (uint64_t)r->cfg.nonce_ttl || t > (uint64_t)now + 5)
@@ -76,21 +137,19 @@ nonce_check(const struct reg *r, struct dt_slice nonce, const char *ip, time_t n
 
 /* H(a:b:c...) as lower-case hex with the named algorithm. */
 static int
-hash_parts(const EVP_MD *md, char *out, const struct dt_slice *parts, int n)
+hash_parts(const struct reg *r, const EVP_MD *md, char *out, const struct dt_slice *parts, int n)
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx = r->mctx;
 	uint8_t dig[EVP_MAX_MD_SIZE];
 	unsigned int dl = 0;
-	if (!ctx)
+	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1)
 		return -1;
-	EVP_DigestInit_ex(ctx, md, NULL);
 	for (int i = 0; i < n; i++) {
 		if (i)
 			EVP_DigestUpdate(ctx, ":", 1);
 		EVP_DigestUpdate(ctx, parts[i].p, parts[i].len);
 	}
 	EVP_DigestFinal_ex(ctx, dig, &dl);
-	EVP_MD_CTX_free(ctx);
 	hex(dig, dl, out);
 	return 0;
 }
@@ -103,20 +162,20 @@ cs(const char *s)
 
 /* Expected response for credentials a, password pass, method. */
 static int
-expected_response(const struct sip_auth *a, const EVP_MD *md, const char *user, const char *realm,
+expected_response(const struct reg *r, const struct sip_auth *a, const EVP_MD *md, const char *user, const char *realm,
 		  const char *pass, struct dt_slice method, char *out)
 {
 	char ha1[2 * EVP_MAX_MD_SIZE + 1], ha2[2 * EVP_MAX_MD_SIZE + 1];
 	struct dt_slice p1[3] = {cs(user), cs(realm), cs(pass)};
 	struct dt_slice p2[2] = {method, a->uri};
-	if (hash_parts(md, ha1, p1, 3) < 0 || hash_parts(md, ha2, p2, 2) < 0)
+	if (hash_parts(r, md, ha1, p1, 3) < 0 || hash_parts(r, md, ha2, p2, 2) < 0)
 		return -1;
 	if (a->qop.len) {
 		struct dt_slice p3[6] = {cs(ha1), a->nonce, a->nc, a->cnonce, a->qop, cs(ha2)};
-		return hash_parts(md, out, p3, 6);
+		return hash_parts(r, md, out, p3, 6);
 	}
 	struct dt_slice p3[3] = {cs(ha1), a->nonce, cs(ha2)};
-	return hash_parts(md, out, p3, 3);
+	return hash_parts(r, md, out, p3, 3);
 }
 
 static struct reg_fail *
@@ -183,7 +242,7 @@ reg_auth_check(struct reg *r, const struct sip_msg *m, const struct reg_line *li
 {
 	const struct sip_hdr *h = sip_msg_hdr(m, SIP_H_AUTHORIZATION, 0);
 	struct sip_auth a;
-	const EVP_MD *md = EVP_md5();
+	const EVP_MD *md = r->md5;
 	char want[2 * EVP_MAX_MD_SIZE + 1];
 	const char *pass = line ? line->password : "";
 	int ns, ok;
@@ -200,15 +259,15 @@ reg_auth_check(struct reg *r, const struct sip_msg *m, const struct reg_line *li
 	if (ns < 0)
 		return REG_AUTH_CHALLENGE;
 	if (a.algorithm.len == 0 || slice_caseeq(a.algorithm, "MD5"))
-		md = EVP_md5();
+		md = r->md5;
 	else if (slice_caseeq(a.algorithm, "SHA-256"))
-		md = EVP_sha256();
+		md = r->sha256;
 	else
 		return REG_AUTH_CHALLENGE;
 	if (a.qop.len && (!slice_caseeq(a.qop, "auth") || !a.cnonce.len || !nc_value(a.nc)))
 		return REG_AUTH_CHALLENGE;
 	/* same work for unknown and known users (no enumeration by timing) */
-	if (expected_response(&a, md, line ? line->auth_user : "-", r->cfg.realm, pass, m->method_name,
+	if (expected_response(r, &a, md, line ? line->auth_user : "-", r->cfg.realm, pass, m->method_name,
 			      want) < 0)
 		return REG_AUTH_FAIL;
 	ok = line && slice_eq(a.username, line->auth_user) && a.response.len == strlen(want) &&
@@ -219,12 +278,13 @@ reg_auth_check(struct reg *r, const struct sip_msg *m, const struct reg_line *li
 		return REG_AUTH_STALE;
 	nc = a.qop.len ? nc_value(a.nc) : 0;
 	if (dev) {
-		int same = strlen(dev->nonce) == a.nonce.len &&
-			   memcmp(dev->nonce, a.nonce.p, a.nonce.len) == 0;
-		if (same && (nc == 0 || nc <= dev->nc))
+		/* a 64-bit hash stands for the nonce: a collision could only refuse a request */
+		uint64_t hn = 14695981039346656037ull;
+		for (size_t i = 0; i < a.nonce.len; i++)
+			hn = (hn ^ (uint8_t)a.nonce.p[i]) * 1099511628211ull;
+		if (hn == dev->nonce_hash && (nc == 0 || nc <= dev->nc))
 			return REG_AUTH_STALE; /* replay: make the client take a fresh nonce */
-		memcpy(dev->nonce, a.nonce.p, REG_NONCE_LEN);
-		dev->nonce[REG_NONCE_LEN] = '\0';
+		dev->nonce_hash = hn;
 		dev->nc = nc;
 	}
 	return REG_AUTH_OK;
@@ -235,7 +295,7 @@ reg_auth_challenge(struct reg *r, struct sip_out *o, const struct reg_src *src, 
 		   int stale)
 {
 	char nonce[REG_NONCE_LEN + 1];
-	nonce_make(r, src->ip, (uint64_t)now, nonce);
+	nonce_make(r, src->ip, (uint64_t)now, ++r->tag_seq, nonce);
 	/* MD5 first: it is what CUCM offers and what phones are known to answer; SHA-256 second for
 	 * RFC 7616 clients (which pick the first algorithm they support from the top). */
 	sip_out_hdrf(o, "WWW-Authenticate",

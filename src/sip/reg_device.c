@@ -121,7 +121,7 @@ static void
 hist_push(struct reg *r, struct reg_dev *d, const struct reg_hist *h)
 {
 	if (d->hist_n == d->hist_cap && d->hist_cap < r->cfg.history_len) {
-		int cap = d->hist_cap ? d->hist_cap * 2 : 2;
+		int cap = d->hist_cap ? d->hist_cap * 2 : 1;
 		struct reg_hist *nh;
 		if (cap > r->cfg.history_len)
 			cap = r->cfg.history_len;
@@ -163,15 +163,14 @@ reg_dev_event(struct reg *r, struct reg_dev *d, int event, int reason, const str
 		h.port = src->port;
 	}
 	hist_push(r, d, &h);
-	if (d->hist_unsaved < d->hist_n)
-		d->hist_unsaved++;
+	d->hist_dirty = 1;
 	switch (event) {
 	case REG_EV_REGISTER: {
 		int n = 0;
 		d->info.state = REG_ST_REGISTERED;
 		d->info.reason = REG_R_NONE;
 		memmove(d->reg_times, d->reg_times + 1, sizeof d->reg_times - sizeof d->reg_times[0]);
-		d->reg_times[FLAP_COUNT - 1] = now;
+		d->reg_times[FLAP_COUNT - 1] = (uint32_t)now;
 		for (int i = 0; i < FLAP_COUNT; i++)
 			n += d->reg_times[i] && now - d->reg_times[i] <= FLAP_WINDOW;
 		d->info.flapping = n >= FLAP_COUNT;
@@ -246,22 +245,6 @@ reg_device_history(const struct reg *r, const char *name, struct reg_hist *out, 
 	skip = d->hist_n - n; /* keep the newest */
 	for (int i = 0; i < n; i++)
 		out[i] = d->hist[(d->hist_head + skip + i) % d->hist_cap];
-	return n;
-}
-
-int
-reg_device_history_unsaved(struct reg *r, const char *name, struct reg_hist *out, int max)
-{
-	struct reg_dev *d = reg_map_find(&r->devs, name);
-	int n;
-	if (!d)
-		return 0;
-	n = d->hist_unsaved < max ? d->hist_unsaved : max;
-	if (n > d->hist_n)
-		n = d->hist_n;
-	for (int i = 0; i < n; i++)
-		out[i] = d->hist[(d->hist_head + d->hist_n - n + i) % d->hist_cap];
-	d->hist_unsaved = 0;
 	return n;
 }
 

@@ -44,6 +44,11 @@ reg_new(const struct reg_config *c)
 		return NULL;
 	}
 	RAND_bytes((unsigned char *)&r->tag_seq, sizeof r->tag_seq);
+	if (reg_auth_init(r) != DT_OK) {
+		reg_auth_free(r);
+		dt_free(DT_MEM_SIP, r);
+		return NULL;
+	}
 	reg_map_init(&r->lines, offsetof(struct reg_line, next), offsetof(struct reg_line, dn));
 	reg_map_init(&r->pdevs, offsetof(struct reg_pdev, next), offsetof(struct reg_pdev, name));
 	reg_map_init(&r->aors, offsetof(struct reg_aor, next), offsetof(struct reg_aor, aor));
@@ -85,6 +90,7 @@ reg_free(struct reg *r)
 	reg_prov_clear(r);
 	if (r->dirty)
 		dt_free(DT_MEM_SIP, r->dirty);
+	reg_auth_free(r);
 	dt_free(DT_MEM_SIP, r);
 }
 
@@ -92,6 +98,7 @@ void
 reg_set_secret(struct reg *r, const uint8_t key[32])
 {
 	memcpy(r->secret, key, sizeof r->secret);
+	reg_auth_key(r);
 }
 
 static void
@@ -106,7 +113,8 @@ dirty_add(struct reg *r, char kind, const char *key)
 		r->cap_dirty = cap;
 	}
 	r->dirty[r->n_dirty].kind = kind;
-	snprintf(r->dirty[r->n_dirty].key, sizeof r->dirty[0].key, "%s", key);
+	memcpy(r->dirty[r->n_dirty].key, key, strnlen(key, sizeof r->dirty[0].key - 1) + 1);
+	r->dirty[r->n_dirty].key[sizeof r->dirty[0].key - 1] = '\0';
 	r->n_dirty++;
 }
 
@@ -139,8 +147,16 @@ reg_dirty_drain(struct reg *r, void (*fn)(char kind, const char *key, void *arg)
 				a->dirty = 0;
 		} else {
 			struct reg_dev *d = reg_dev_get(r, x->key, 0);
-			if (d)
-				d->dirty = 0;
+			if (!d)
+				continue;
+			d->dirty = 0;
+			d->persisted_last = (uint32_t)d->info.last_register;
+			if (d->hist_dirty) {
+				d->hist_dirty = 0;
+				if (fn)
+					fn('h', x->key, arg);
+				continue;
+			}
 		}
 		if (fn)
 			fn(x->kind, x->key, arg);
@@ -152,11 +168,17 @@ void
 reg_reply_start(struct reg *r, struct sip_out *o, const struct sip_msg *m, int code,
 		const char *reason)
 {
-	char tag[16];
-	snprintf(tag, sizeof tag, "%u", ++r->tag_seq);
+	char tag[12];
+	uint32_t v = ++r->tag_seq;
+	size_t n = sizeof tag - 1;
+	tag[n] = '\0';
+	do { /* decimal, as CUCM's To tags are */
+		tag[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n);
 	sip_out_status(o, code, reason);
-	sip_out_response_hdrs(o, m, code > 100 ? tag : NULL);
-	sip_out_hdrf(o, "Server", "%s", r->cfg.server);
+	sip_out_response_hdrs(o, m, code > 100 ? tag + n : NULL);
+	sip_out_hdr(o, "Server", slice_make(r->cfg.server, strlen(r->cfg.server)));
 }
 
 /* RFC 3261 §8.2.2.3: a Require option we do not support → 420 with Unsupported. */

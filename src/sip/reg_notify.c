@@ -32,7 +32,7 @@ reg_notify_build(struct reg *r, const char *device, const char *action, const ch
 	struct reg_aor *a;
 	struct reg_bind *b;
 	struct sip_out o;
-	char body[512];
+	char body[512], callid[32];
 	const char *wire;
 	int n;
 	if (strcmp(action, "reset") == 0)
@@ -43,7 +43,8 @@ reg_notify_build(struct reg *r, const char *device, const char *action, const ch
 		return -DT_EINVAL;
 	if (!d || !(b = device_binding(r, d, &a)))
 		return -DT_ENOENT;
-	snprintf(d->notify_callid, sizeof d->notify_callid, "%08x-notify@dialtone", ++r->tag_seq);
+	d->notify_seq = ++r->tag_seq ? r->tag_seq : ++r->tag_seq;
+	snprintf(callid, sizeof callid, "%08x-notify@dialtone", d->notify_seq);
 	n = snprintf(body, sizeof body,
 		     "action=%s\r\nRegisterCallId={%s}\r\nConfigVersionStamp=%s\r\n"
 		     "DialplanVersionStamp=%s\r\nSoftkeyVersionStamp=%s\r\n"
@@ -57,7 +58,7 @@ reg_notify_build(struct reg *r, const char *device, const char *action, const ch
 		     reg_transport_name(b->transport), local, r->tag_seq, (unsigned)now);
 	sip_out_hdrf(&o, "From", "<sip:%s>;tag=%u", local, r->tag_seq);
 	sip_out_hdrf(&o, "To", "<sip:%s@%s>", a->aor, local);
-	sip_out_hdrf(&o, "Call-ID", "%s", d->notify_callid);
+	sip_out_hdrf(&o, "Call-ID", "%s", callid);
 	sip_out_hdrf(&o, "CSeq", "101 NOTIFY");
 	sip_out_hdrf(&o, "Max-Forwards", "70");
 	sip_out_hdrf(&o, "Event", "service-control");
@@ -87,7 +88,11 @@ find_notify(void *item, void *arg)
 {
 	struct reg_dev *d = item;
 	struct match *mt = arg;
-	if (!mt->found && d->notify_callid[0] && slice_eq(mt->call_id, d->notify_callid))
+	char callid[32];
+	if (mt->found || !d->notify_seq)
+		return;
+	snprintf(callid, sizeof callid, "%08x-notify@dialtone", d->notify_seq);
+	if (slice_eq(mt->call_id, callid))
 		mt->found = d;
 }
 
@@ -102,7 +107,7 @@ reg_notify_response(struct reg *r, const struct sip_msg *m, time_t now)
 	reg_map_each(&r->devs, find_notify, &mt);
 	if (!mt.found)
 		return 0;
-	mt.found->notify_callid[0] = '\0';
+	mt.found->notify_seq = 0;
 	if (m->status >= 300) {
 		/* the phone refused the action: it will not come back with the new config */
 		mt.found->info.cfg_state = REG_CFG_FAILED;

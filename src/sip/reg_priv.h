@@ -9,11 +9,13 @@
 #ifndef DT_SIP_REG_PRIV_H
 #define DT_SIP_REG_PRIV_H
 
+#include <openssl/evp.h>
+
 #include "sip/registrar.h"
 
 #define REG_LINE_MAX_DEV 8 /* devices sharing one DN (shared lines) */
 #define REG_DEV_MAX_LINES 8 /* lines of one device bound by bulkregisterreq */
-#define REG_NONCE_LEN 48   /* hex: 8-byte time + 16-byte HMAC */
+#define REG_NONCE_LEN 56   /* hex: 8-byte time + 4-byte counter + 16-byte HMAC */
 
 /* ---- reg_map.c: chained hash map over items that hold their own key and next pointer ---- */
 struct reg_map {
@@ -108,12 +110,13 @@ struct reg_dev {
 	struct reg_device_info info;
 	struct reg_hist *hist; /* ring, grown up to history_len */
 	int hist_cap, hist_n, hist_head;
-	int hist_unsaved; /* newest rows not yet written to the store */
-	time_t reg_times[5]; /* last five registration times, for the flap flag */
-	char nonce[REG_NONCE_LEN + 1];
-	uint32_t nc;
-	char notify_callid[40];
-	int dirty;
+	uint32_t reg_times[5]; /* last five registration times (unix s), for the flap flag */
+	uint64_t nonce_hash;  /* FNV-1a of the last nonce accepted (replay check) */
+	uint32_t nc;	      /* its last nonce-count */
+	uint32_t notify_seq;  /* Call-ID "%08x-notify@dialtone" of our pending NOTIFY, 0 = none */
+	uint32_t persisted_last; /* last_register as last written to the store */
+	uint8_t dirty;
+	uint8_t hist_dirty; /* history changed since the last write */
 };
 struct reg_dev *reg_dev_get(struct reg *r, const char *name, int create);
 void reg_dev_event(struct reg *r, struct reg_dev *d, int event, int reason,
@@ -168,6 +171,15 @@ struct reg {
 	struct reg_dirty *dirty;
 	size_t n_dirty, cap_dirty;
 	uint32_t tag_seq;      /* To tags and NOTIFY Call-IDs */
+	/* Why fetched once: OpenSSL 3 looks an algorithm up in its provider table on every implicit
+	 * EVP_md5()/HMAC() call; fetching at start and reusing one context halved digest CPU. */
+	EVP_MD *md5, *sha256;
+	EVP_MD_CTX *mctx;		 /* scratch context for every hash */
+	EVP_MD_CTX *hmac_in, *hmac_out; /* SHA-256 states after (secret ^ ipad) and (^ opad) */
 };
+/* reg_auth.c: fetch digests and key the nonce HMAC (reg_new, reg_set_secret); free them. */
+int reg_auth_init(struct reg *r);
+void reg_auth_key(struct reg *r);
+void reg_auth_free(struct reg *r);
 
 #endif

@@ -33,6 +33,7 @@ struct req {
 	struct dt_slice call_id;
 	uint32_t cseq;
 	int expires_hdr; /* -1 when absent */
+	int cisco;	 /* a Cisco phone: device name in Contact or Cisco- User-Agent */
 };
 
 static int
@@ -122,6 +123,8 @@ read_request(struct reg *r, struct sip_msg *m, struct req *rq, const char **why)
 	}
 	if (rq->n && sip_param_get(rq->ct[0].params, "+u.sip!devicename.ccm.cisco.com", &v))
 		slice_copy(sip_unquote(v), rq->device, sizeof rq->device);
+	h = sip_msg_hdr(m, SIP_H_USER_AGENT, 0);
+	rq->cisco = rq->device[0] || (h && h->value.len >= 6 && memcmp(h->value.p, "Cisco-", 6) == 0);
 	for (int i = 0; i < rq->n; i++) {
 		struct contact *c = &rq->ct[i];
 		if (!param_u32(c->params, "expires", &c->expires))
@@ -185,12 +188,21 @@ put_contacts(struct reg *r, struct sip_out *o, struct reg_aor *a, const struct r
 			    memcmp(rq->ct[i].uri.p, reg_bind_contact(b), b->contact_len) == 0)
 				nw = 1;
 		}
-		char q[16] = "";
-		if (b->q != 1000)
-			snprintf(q, sizeof q, ";q=%d.%03d", b->q / 1000, b->q % 1000);
-		sip_out_hdrf(o, "Contact", "<%s>%s;expires=%ld%s%s", reg_bind_contact(b),
-			     reg_bind_params(b), (long)(b->expires_at - now), q,
-			     nw ? ";x-cisco-newreg" : "");
+		sip_out_raw(o, "Contact: <", 10);
+		sip_out_raw(o, reg_bind_contact(b), b->contact_len);
+		sip_out_raw(o, ">", 1);
+		sip_out_raw(o, reg_bind_params(b), b->params_len);
+		sip_out_raw(o, ";expires=", 9);
+		sip_out_uint(o, b->expires_at > now ? (uint64_t)(b->expires_at - now) : 0);
+		if (b->q != 1000) {
+			char q[8] = {';', 'q', '=', (char)('0' + b->q / 1000), '.',
+				     (char)('0' + b->q / 100 % 10), (char)('0' + b->q / 10 % 10),
+				     (char)('0' + b->q % 10)};
+			sip_out_raw(o, q, sizeof q);
+		}
+		if (nw && rq->cisco)
+			sip_out_raw(o, ";x-cisco-newreg", 15);
+		sip_out_raw(o, "\r\n", 2);
 	}
 }
 
@@ -203,13 +215,6 @@ static const char cisco_optionsind[] =
     "<dialog usage=\"shared line\"><unot></unot><sub></sub></dialog>"
     "<presence usage=\"blf speed dial\"><unot></unot><sub></sub></presence>"
     "<joinreq></joinreq></optionsind></response></x-cisco-remotecc-response>\r\n";
-
-static int
-is_cisco(const struct sip_msg *m, const struct req *rq)
-{
-	const struct sip_hdr *ua = sip_msg_hdr(m, SIP_H_USER_AGENT, 0);
-	return rq->device[0] || (ua && ua->value.len >= 6 && memcmp(ua->value.p, "Cisco-", 6) == 0);
-}
 
 static int
 reject(struct reg *r, struct sip_out *o, struct sip_msg *m, int code, const char *why,
@@ -265,9 +270,12 @@ validate(struct reg *r, struct reg_aor *a, const struct req *rq, const char **wh
 			return 423;
 		}
 		b = a ? reg_bind_find(a, c->uri, c->params) : NULL;
+		/* §10.3 step 7: an older CSeq on the same Call-ID is refused; an equal one is the
+		 * same request again (a UDP retransmission the transaction cache no longer held),
+		 * so it is applied again, idempotently, instead of failing the phone */
 		if (b && b->callid_len == rq->call_id.len &&
 		    memcmp(reg_bind_callid(b), rq->call_id.p, rq->call_id.len) == 0 &&
-		    rq->cseq <= b->cseq) {
+		    rq->cseq < b->cseq) {
 			*why = "CSeq Out Of Order";
 			return 500;
 		}
@@ -315,15 +323,31 @@ apply(struct reg *r, struct reg_aor *a, const struct req *rq, const struct reg_s
 	return 0;
 }
 
+/* Copy src into dst (cap bytes); returns 1 when the text changed. */
+static int
+set_text(char *dst, size_t cap, const char *src, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	if (strncmp(dst, src, n) == 0 && dst[n] == '\0')
+		return 0;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return 1;
+}
+
+#define LAST_REGISTER_SLACK 60 /* s: the stored "last REGISTER" may lag this much (batching) */
+
 static void
 update_device(struct reg *r, struct sip_msg *m, const struct req *rq, const struct reg_src *src,
 	      time_t now, int newreg, int removed, struct reg_outcome *oc)
 {
 	struct reg_dev *d = reg_dev_get(r, rq->device, 1);
 	const struct sip_hdr *h;
+	int changed = 0;
 	if (!d)
 		return;
-	snprintf(oc->device, sizeof oc->device, "%s", rq->device);
+	memcpy(oc->device, rq->device, sizeof oc->device);
 	if (reg_device_has_binding(r, rq->device, rq->aor)) {
 		if (newreg || d->info.state != REG_ST_REGISTERED) {
 			reg_dev_event(r, d, REG_EV_REGISTER, REG_R_NONE, src, now);
@@ -335,28 +359,37 @@ update_device(struct reg *r, struct sip_msg *m, const struct req *rq, const stru
 		reg_dev_event(r, d, REG_EV_UNREGISTER, REG_R_DEVICE_UNREGISTERED, src, now);
 		oc->event = REG_EV_UNREGISTER;
 	}
-	snprintf(d->info.ip, sizeof d->info.ip, "%s", src->ip);
+	changed |= set_text(d->info.ip, sizeof d->info.ip, src->ip, strlen(src->ip));
+	changed |= d->info.port != src->port || d->info.transport != src->transport;
 	d->info.port = src->port;
 	d->info.transport = src->transport;
 	d->info.last_register = now;
-	snprintf(d->info.aor, sizeof d->info.aor, "%s", rq->aor);
-	slice_copy(rq->call_id, d->info.call_id, sizeof d->info.call_id);
+	changed |= set_text(d->info.aor, sizeof d->info.aor, rq->aor, strlen(rq->aor));
 	if ((h = sip_msg_hdr(m, SIP_H_USER_AGENT, 0)))
-		slice_copy(h->value, d->info.user_agent, sizeof d->info.user_agent);
-	if ((h = sip_msg_hdr(m, SIP_H_REASON, 0)))
+		changed |= set_text(d->info.user_agent, sizeof d->info.user_agent, h->value.p,
+				    h->value.len);
+	if ((h = sip_msg_hdr(m, SIP_H_REASON, 0))) {
 		reg_dev_read_reason(d, h->value);
-	reg_mark_dirty_dev(r, d);
+		changed = 1;
+	}
+	/* a plain refresh changes only last_register: written at most every LAST_REGISTER_SLACK s,
+	 * so a cluster's steady refresh load does not become a database write load */
+	if (changed || (uint32_t)now - d->persisted_last >= LAST_REGISTER_SLACK)
+		reg_mark_dirty_dev(r, d);
 }
 
 static int
 ok_response(struct reg *r, struct sip_out *o, struct sip_msg *m, struct reg_aor *a,
 	    const struct req *rq, const int *isnew, int newreg, time_t now)
 {
-	int cisco = is_cisco(m, rq);
+	int cisco = rq->cisco;
 	reg_reply_start(r, o, m, 200, NULL);
 	put_contacts(r, o, a, rq, isnew, now);
-	if (rq->n)
-		sip_out_hdrf(o, "Expires", "%u", granted(r, rq->ct[0].expires));
+	if (rq->n) {
+		sip_out_raw(o, "Expires: ", 9);
+		sip_out_uint(o, granted(r, rq->ct[0].expires));
+		sip_out_raw(o, "\r\n", 2);
+	}
 	if (cisco)
 		sip_out_hdrf(o, "Supported", "X-cisco-srtp-fallback,X-cisco-sis-8.0.0");
 	if (cisco && newreg && m->body.len)
@@ -434,7 +467,7 @@ reg_register(struct reg *r, struct sip_msg *m, const struct reg_src *src, time_t
 			next = b->next;
 			if (b->callid_len == rq.call_id.len &&
 			    memcmp(reg_bind_callid(b), rq.call_id.p, b->callid_len) == 0 &&
-			    rq.cseq <= b->cseq)
+			    rq.cseq < b->cseq)
 				return reject(r, o, m, 500, "CSeq Out Of Order", oc);
 		}
 		while (a && a->binds) {

@@ -97,12 +97,11 @@ struct reg_device_info {
 	char ip[46];
 	uint16_t port;
 	int transport;
-	char user_agent[64];
+	char user_agent[48];
 	time_t last_register;
-	char active_load[64];
-	char inactive_load[64];
+	char active_load[48];   /* "sip88xx.14-2-1-0001-14.loads" */
+	char inactive_load[48];
 	char aor[33];
-	char call_id[96];
 	int flapping;	   /* ≥ 5 registrations within 10 minutes */
 	int cfg_state;	   /* enum reg_cfg_state */
 	char cfg_action[16]; /* "restart", "reset", "apply-config" */
@@ -162,9 +161,6 @@ int reg_expire(struct reg *r, time_t now);
 int reg_device_get(const struct reg *r, const char *name, struct reg_device_info *out);
 /* Copy up to max history rows, newest last; returns the number copied. */
 int reg_device_history(const struct reg *r, const char *name, struct reg_hist *out, int max);
-/* The history rows added since the last call (newest last, at most max) — what the store has not
- * written yet; the mark is cleared. */
-int reg_device_history_unsaved(struct reg *r, const char *name, struct reg_hist *out, int max);
 /* Walk every device state; fn returns non-zero to stop. */
 int reg_device_foreach(const struct reg *r,
 		       int (*fn)(const struct reg_device_info *d, void *arg), void *arg);
@@ -207,8 +203,9 @@ size_t reg_binding_count(const struct reg *r);
 
 /* ---- persistence hooks ---- */
 
-/* Names of AORs and devices changed since the last call (for batched writes); fn is called once
- * per dirty item and the dirty marks are cleared. kind: 'a' AOR, 'd' device. */
+/* Names of AORs and devices changed since the last call (for batched writes); fn (may be NULL) is
+ * called once per dirty item and the marks are cleared. kind: 'a' AOR, 'd' device state, 'h'
+ * device state whose history changed too. */
 void reg_dirty_drain(struct reg *r, void (*fn)(char kind, const char *key, void *arg), void *arg);
 
 #endif

@@ -5,8 +5,9 @@
  * firmware loads, ringtones, devices and lines (directory numbers) with their appearances.
  * Every write is one transaction that also appends to the change log (store_changes_since), which
  * is how a running `serve` learns within milliseconds what a separate CLI process changed.
- * SQLite runs in WAL mode with synchronous=NORMAL... FULL for admin writes so a committed change
- * survives kill -9 and power loss.
+ * SQLite runs in WAL mode with synchronous=FULL (set by store_open on every connection) so a
+ * committed change survives kill -9 and power loss; writers wait up to 5 s for each other
+ * (busy_timeout) and readers never wait. Schema, change-log events: docs/schema.md.
  *
  * A struct store is used by one thread at a time. Functions return DT_OK or an error code with
  * e->msg naming the field ("mac: '00:11' is not a MAC address"); nothing is written on error.
@@ -30,10 +31,10 @@ enum store_security {
 };
 
 struct store_model {
-	char name[24];         /* catalogue key, e.g. "8851" */
+	char name[24];	       /* catalogue key, e.g. "8851" */
 	char product[48];      /* "Cisco 8851" */
-	int type_num;          /* CUCM product type: loadInformation<N>, +u.sip!model (684) */
-	int buttons;           /* line/feature buttons */
+	int type_num;	       /* CUCM product type: loadInformation<N>, +u.sip!model (684) */
+	int buttons;	       /* line/feature buttons */
 	char load_prefix[24];  /* "sip88xx" */
 	char default_load[64]; /* load ID without ".loads" */
 	char dialect[16];      /* config dialect the firmware reads: "enterprise-sip" */
@@ -43,45 +44,46 @@ struct store_model {
 
 struct store_device {
 	int64_t id;
-	char mac[13];             /* 12 upper-case hex digits, normalised */
-	char name[16];            /* "SEP" + mac */
-	char model[24];           /* store_model.name */
-	char protocol[8];         /* "SIP" */
+	char mac[13];	  /* 12 upper-case hex digits, normalised */
+	char name[16];	  /* "SEP" + mac */
+	char model[24];	  /* store_model.name */
+	char protocol[8]; /* "SIP" */
 	char description[129];
-	char pool[64];            /* device pool name */
-	int security;             /* enum store_security */
+	char pool[64]; /* device pool name */
+	int security;  /* enum store_security */
 	char digest_user[64];
-	char load[64];            /* firmware load override ("" = the model's load) */
-	char user_locale[64];     /* "" = the pool's */
-	char network_locale[64];  /* "" = the pool's */
-	char ip[46];              /* DHCP reservation ("" = none) */
-	char sip_profile[64];     /* "" = "Standard SIP Profile" */
-	char common_profile[64];  /* "" = "Standard Common Phone Profile" */
-	char softkey_template[64];/* "" = "Standard User" */
-	char dial_rules[64];      /* "" = none */
+	char load[64];		   /* firmware load override ("" = the model's load) */
+	char user_locale[64];	   /* "" = the pool's */
+	char network_locale[64];   /* "" = the pool's */
+	char ip[46];		   /* DHCP reservation ("" = none) */
+	char sip_profile[64];	   /* "" = "Standard SIP Profile" */
+	char common_profile[64];   /* "" = "Standard Common Phone Profile" */
+	char softkey_template[64]; /* "" = "Standard User" */
+	char dial_rules[64];	   /* "" = none */
 };
 
 struct store_line {
-	char dn[33];          /* directory number, unique across the cluster */
-	char display[65];     /* display name (SIP From display) */
-	char auth_user[65];   /* digest user; "" = the DN */
-	char password[65];    /* digest password */
+	char dn[33];	    /* directory number, unique across the cluster */
+	char display[65];   /* display name (SIP From display) */
+	char auth_user[65]; /* digest user; "" = the DN */
+	char password[65];  /* digest password */
 	/* appearance on a device (set when listing a device's lines) */
-	char device[16];      /* "SEP…" or "" when not on a device */
-	int button;           /* 1-based */
-	char label[65];       /* text next to the key; "" = the DN */
+	char device[16]; /* "SEP…" or "" when not on a device */
+	int button;	 /* 1-based */
+	char label[65];	 /* text next to the key; "" = the DN */
 };
 
 struct store_cm_member {
-	int priority;          /* 0 = tried first */
-	char node[64];         /* node name */
-	char address[64];      /* processNodeName the phone connects to */
-	int sip_port;          /* 5060 */
-	int sips_port;         /* 5061 */
+	int priority;	  /* 0 = tried first */
+	char node[64];	  /* node name */
+	char address[64]; /* processNodeName the phone connects to */
+	int sip_port;	  /* 5060 */
+	int sips_port;	  /* 5061 */
 };
 
 #define STORE_MAX_CM_MEMBERS 5
-#define STORE_MAX_NTP 4
+#define STORE_MAX_BUTTONS    64 /* line_appearance.button 1..64 */
+#define STORE_MAX_NTP	     4
 
 /* The device pool resolved with everything it points to. */
 struct store_pool {
@@ -90,29 +92,29 @@ struct store_pool {
 	struct store_cm_member members[STORE_MAX_CM_MEMBERS];
 	int n_members;
 	char datetime_group[64];
-	char tz_windows[64];    /* "GMT Standard/Daylight Time" */
-	char tz_olson[64];      /* "Europe/London" */
+	char tz_windows[64];	/* "GMT Standard/Daylight Time" */
+	char tz_olson[64];	/* "Europe/London" */
 	char date_template[16]; /* "D/M/Y" */
 	char ntp[STORE_MAX_NTP][64];
 	int n_ntp;
 	char region[64];
-	char user_locale[64];    /* "English_United_States" */
+	char user_locale[64];	 /* "English_United_States" */
 	char network_locale[64]; /* "United_States" */
 };
 
 struct store_sip_profile {
 	char name[64];
-	int register_expires;   /* timerRegisterExpires 3600 */
-	int register_delta;     /* timerRegisterDelta 5 */
-	int keepalive_expires;  /* timerKeepAliveExpires 120 */
-	int transport;          /* transportLayerProtocol: 1 TCP, 2 UDP, 3 TLS, 4 TCP preferred */
-	int digest_auth;        /* 1: challenge REGISTERs from devices using this profile */
+	int register_expires;  /* timerRegisterExpires 3600 */
+	int register_delta;    /* timerRegisterDelta 5 */
+	int keepalive_expires; /* timerKeepAliveExpires 120 */
+	int transport;	       /* transportLayerProtocol: 1 TCP, 2 UDP, 3 TLS, 4 TCP preferred */
+	int digest_auth;       /* 1: challenge REGISTERs from devices using this profile */
 };
 
 struct store_node {
 	char name[64];
 	char address[64];
-	char services[64];  /* "tftp,http,dhcp,sip" */
+	char services[64]; /* "tftp,http,dhcp,sip" */
 };
 
 /* A CallManager group with its ordered members (store_cmgroup_get / _foreach). */
@@ -141,10 +143,10 @@ struct store_dial_rules {
 };
 
 struct store_dial_rule {
-	int position;      /* 0-based order in the file */
-	char pattern[64];  /* TEMPLATE match: digits, '.', '*' … */
-	int timeout;       /* seconds of inter-digit silence before dialing */
-	char user[8];      /* "Phone" | "IP" */
+	int position;	  /* 0-based order in the file */
+	char pattern[64]; /* TEMPLATE match: digits, '.', '*' … */
+	int timeout;	  /* seconds of inter-digit silence before dialing */
+	char user[8];	  /* "Phone" | "IP" */
 };
 
 struct store_ringtone {
@@ -156,7 +158,7 @@ struct store_ringtone {
 /* One image file of a firmware load (file_name "" for a load with no file listed yet). */
 struct store_firmware_file {
 	char model[24];
-	char load_id[64];   /* without ".loads" */
+	char load_id[64]; /* without ".loads" */
 	char file_name[96];
 };
 
@@ -181,7 +183,8 @@ int store_mac_normalize(const char *in, char out[13], struct dt_errbuf *e);
 /* Devices. `key` is a device name (SEP…) or a MAC in any accepted form. */
 int store_device_add(struct store *st, struct store_device *d, struct dt_errbuf *e);
 int store_device_update(struct store *st, const struct store_device *d, struct dt_errbuf *e);
-int store_device_get(struct store *st, const char *key, struct store_device *d, struct dt_errbuf *e);
+int store_device_get(struct store *st, const char *key, struct store_device *d,
+		     struct dt_errbuf *e);
 int store_device_delete(struct store *st, const char *key, struct dt_errbuf *e);
 /* Calls fn for each device in name order; fn returning non-zero stops the walk (value returned). */
 int store_device_foreach(struct store *st, int (*fn)(const struct store_device *d, void *arg),
@@ -195,12 +198,13 @@ int store_line_get(struct store *st, const char *dn, struct store_line *line, st
 /* Lines of one device by button (device = name or MAC), or every line appearance when device is
  * NULL (a DN on no device is listed once with device ""). */
 int store_line_foreach(struct store *st, const char *device,
-		       int (*fn)(const struct store_line *l, void *arg), void *arg, struct dt_errbuf *e);
+		       int (*fn)(const struct store_line *l, void *arg), void *arg,
+		       struct dt_errbuf *e);
 
 /* Reference data. */
 int store_model_get(struct store *st, const char *name, struct store_model *m, struct dt_errbuf *e);
-int store_model_foreach(struct store *st, int (*fn)(const struct store_model *m, void *arg), void *arg,
-			struct dt_errbuf *e);
+int store_model_foreach(struct store *st, int (*fn)(const struct store_model *m, void *arg),
+			void *arg, struct dt_errbuf *e);
 int store_pool_get(struct store *st, const char *name, struct store_pool *p, struct dt_errbuf *e);
 int store_sip_profile_get(struct store *st, const char *name, struct store_sip_profile *sp,
 			  struct dt_errbuf *e);
@@ -209,15 +213,15 @@ int store_sip_profile_get(struct store *st, const char *name, struct store_sip_p
  * member yet, add this node as its priority-0 member, so a fresh database boots phones as is. */
 int store_node_ensure(struct store *st, const char *name, const char *address, const char *services,
 		      struct dt_errbuf *e);
-int store_node_foreach(struct store *st, int (*fn)(const struct store_node *n, void *arg), void *arg,
-		       struct dt_errbuf *e);
+int store_node_foreach(struct store *st, int (*fn)(const struct store_node *n, void *arg),
+		       void *arg, struct dt_errbuf *e);
 
 /* Change log: every write appends (seq, kind, key): kind "device" with the device name, "line" with
  * the DN, "pool"/"profile"/"model"/"node"/"global" with a name. Calls fn for each change with
  * seq > since, in order; *last gets the highest seq seen (unchanged when none). */
 int store_changes_since(struct store *st, int64_t since,
-			int (*fn)(int64_t seq, const char *kind, const char *key, void *arg), void *arg,
-			int64_t *last, struct dt_errbuf *e);
+			int (*fn)(int64_t seq, const char *kind, const char *key, void *arg),
+			void *arg, int64_t *last, struct dt_errbuf *e);
 /* Cheap "did anything change" probe (SQLite PRAGMA data_version): *v changes when another
  * connection committed. */
 int store_data_version(struct store *st, int64_t *v, struct dt_errbuf *e);
@@ -230,12 +234,13 @@ int store_changes_last(struct store *st, int64_t *last, struct dt_errbuf *e);
 /* Nodes. add: DT_EEXIST for a taken name. delete: DT_ECONFLICT while a CM group lists it. */
 int store_node_add(struct store *st, const struct store_node *n, struct dt_errbuf *e);
 int store_node_delete(struct store *st, const char *name, struct dt_errbuf *e);
-/* Called by `serve` at start: create node `name` (address, services) if missing (an existing
- * node keeps its address: the admin may have set it), and when the "Default" CM group has no
- * member make this node its priority-0 member, so a fresh database serves phones with no setup.
- * address "" or a wildcard ("0.0.0.0", "::") is stored as "127.0.0.1". */
-int store_node_ensure(struct store *st, const char *name, const char *address,
-		      const char *services, struct dt_errbuf *e);
+/* Called by `serve` at start: create node `name` (address, services) if missing, and when the
+ * "Default" CM group has no member make this node its priority-0 member, so a fresh database
+ * serves phones with no setup. A node created here follows `address` on later calls (serve
+ * restarted with another --listen); a node the admin added keeps its address. address "" or a
+ * wildcard ("0.0.0.0", "::") is stored as "127.0.0.1". */
+int store_node_ensure(struct store *st, const char *name, const char *address, const char *services,
+		      struct dt_errbuf *e);
 
 /* CallManager groups. add_member: priority -1 = after the last member; ports 0 = 5060 / 5061.
  * DT_ECONFLICT when the node is already a member or the priority is taken, DT_ERANGE past 5. */
@@ -259,8 +264,8 @@ int store_pool_foreach(struct store *st, int (*fn)(const struct store_pool *p, v
 /* Profiles and files referenced by devices ("" = the seeded default where one exists). */
 int store_common_profile_get(struct store *st, const char *name, struct store_common_profile *cp,
 			     struct dt_errbuf *e);
-int store_softkey_template_get(struct store *st, const char *name,
-			       struct store_softkey_template *t, struct dt_errbuf *e);
+int store_softkey_template_get(struct store *st, const char *name, struct store_softkey_template *t,
+			       struct dt_errbuf *e);
 int store_softkey_template_foreach(struct store *st,
 				   int (*fn)(const struct store_softkey_template *t, void *arg),
 				   void *arg, struct dt_errbuf *e);
@@ -279,6 +284,13 @@ int store_ringtone_foreach(struct store *st, int (*fn)(const struct store_ringto
 int store_firmware_foreach(struct store *st, const char *model,
 			   int (*fn)(const struct store_firmware_file *f, void *arg), void *arg,
 			   struct dt_errbuf *e);
+
+/* Every device in name order with its line appearances in button order (n may be 0), in one
+ * query: for bulk readers (export, full rebuilds). fn returning non-zero stops the walk. */
+int store_device_lines_foreach(struct store *st,
+			       int (*fn)(const struct store_device *d,
+					 const struct store_line *lines, int n, void *arg),
+			       void *arg, struct dt_errbuf *e);
 
 /* Remove one DN's appearance from one device (the DN stays). DT_ENOENT when it is not there. */
 int store_line_unassign(struct store *st, const char *dn, const char *device, struct dt_errbuf *e);

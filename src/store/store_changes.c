@@ -7,17 +7,74 @@
  */
 #include "store/store_priv.h"
 
+#include <string.h>
+
+/* 1 when (kind, key) was logged recently in this transaction; else remember it. */
+static int
+seen_recently(struct store *st, const char *kind, const char *key)
+{
+	int n = st->n_recent < 4 ? st->n_recent : 4, slot;
+	if (strlen(kind) >= sizeof st->recent[0].kind || strlen(key) >= sizeof st->recent[0].key)
+		return 0;
+	for (int i = 0; i < n; i++)
+		if (!strcmp(st->recent[i].kind, kind) && !strcmp(st->recent[i].key, key))
+			return 1;
+	slot = st->n_recent++ % 4;
+	strcpy(st->recent[slot].kind, kind);
+	strcpy(st->recent[slot].key, key);
+	return 0;
+}
+
 int
 change_log(struct store *st, const char *kind, const char *key, struct dt_errbuf *e)
 {
-	sqlite3_stmt *s = stmt_get(st, "INSERT INTO change_log (kind, key) VALUES (?, ?)", e);
-	if (!s)
+	sqlite3_stmt *s;
+	int rc;
+	if (seen_recently(st, kind, key))
+		return DT_OK;
+	if (!(s = stmt_get(st, "INSERT INTO change_log (kind, key) VALUES (?, ?)", e)))
 		return DT_EDB;
 	bind_text(s, 1, kind);
 	bind_text(s, 2, key);
-	int rc = sqlite3_step(s);
+	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? DT_OK : db_fail(st, e, "change_log");
+}
+
+/* Why 500,000: a running `serve` reads the log every few tens of milliseconds and a fresh one
+ * starts from store_changes_last() after a full build, so only rows younger than a few seconds are
+ * ever read; the bound only keeps years of admin work and bulk imports (two rows per phone) from
+ * growing the file without end. Checked at open with two rowid lookups; the DELETE runs rarely. */
+#define CHANGE_LOG_KEEP 500000
+
+int
+change_log_prune(struct store *st, struct dt_errbuf *e)
+{
+	sqlite3_stmt *s = stmt_get(st,
+				   "SELECT coalesce(max(seq) - min(seq), 0), coalesce(max(seq), 0) "
+				   "FROM change_log",
+				   e);
+	int64_t span = 0, top = 0;
+	int rc;
+	if (!s)
+		return DT_EDB;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		span = sqlite3_column_int64(s, 0);
+		top = sqlite3_column_int64(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return db_fail(st, e, "change_log");
+	if (span < 2 * CHANGE_LOG_KEEP)
+		return DT_OK;
+	if ((rc = tx_begin(st, e)) != DT_OK)
+		return rc;
+	if (!(s = stmt_get(st, "DELETE FROM change_log WHERE seq <= ?", e)))
+		return tx_end(st, DT_EDB, e);
+	sqlite3_bind_int64(s, 1, top - CHANGE_LOG_KEEP);
+	rc = sqlite3_step(s) == SQLITE_DONE ? DT_OK : db_fail(st, e, "change_log");
+	sqlite3_reset(s);
+	return tx_end(st, rc, e);
 }
 
 int

@@ -11,7 +11,9 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Ids a validated device points to. */
 struct refs {
@@ -19,15 +21,17 @@ struct refs {
 	int buttons;				  /* of its model */
 };
 
-#define DEVICE_SELECT                                                                              \
+#define DEVICE_COLS                                                                                \
 	"SELECT d.id, d.mac, d.name, d.model, d.protocol, d.description, p.name, d.security, "     \
 	"d.digest_user, d.load, d.user_locale, d.network_locale, d.ip, sp.name, cp.name, "         \
-	"sk.name, "                                                                                \
-	"coalesce(dr.name, '') FROM device d JOIN device_pool p ON p.id = d.pool_id "              \
+	"sk.name, coalesce(dr.name, '') "
+#define DEVICE_FROM                                                                                \
+	"FROM device d JOIN device_pool p ON p.id = d.pool_id "                                    \
 	"JOIN sip_profile sp ON sp.id = d.sip_profile_id "                                         \
 	"JOIN common_profile cp ON cp.id = d.common_profile_id "                                   \
 	"JOIN softkey_template sk ON sk.id = d.softkey_id "                                        \
 	"LEFT JOIN dial_rules dr ON dr.id = d.dial_rules_id "
+#define DEVICE_SELECT DEVICE_COLS DEVICE_FROM
 
 static void
 row_device(sqlite3_stmt *s, struct store_device *d)
@@ -52,9 +56,8 @@ row_device(sqlite3_stmt *s, struct store_device *d)
 	col_text(s, 16, d->dial_rules, sizeof d->dial_rules);
 }
 
-/* key: "SEP…" (any case) or a MAC in any accepted form → the MAC. */
-static int
-key_mac(const char *key, char mac[13], struct dt_errbuf *e)
+int
+device_key_mac(const char *key, char mac[13], struct dt_errbuf *e)
 {
 	if (strlen(key) == 15 && strncasecmp(key, "SEP", 3) == 0)
 		key += 3;
@@ -90,19 +93,29 @@ int
 store_device_get(struct store *st, const char *key, struct store_device *d, struct dt_errbuf *e)
 {
 	char mac[13];
-	int rc = key_mac(key, mac, e);
+	int rc = device_key_mac(key, mac, e);
 	return rc ? rc : get_by_mac(st, mac, d, e);
 }
 
+/* Validate and rewrite ip in its canonical text form ("0::1" → "::1"), so the uniqueness of a
+ * reservation does not depend on how the admin spelled it. */
 static int
-check_ip(const char *ip, struct dt_errbuf *e)
+check_ip(char *ip, size_t n, struct dt_errbuf *e)
 {
 	unsigned char buf[16];
+	char canon[46];
+	int af = AF_INET;
 	if (!*ip)
 		return DT_OK;
-	if (strlen(ip) >= 46 ||
-	    (inet_pton(AF_INET, ip, buf) != 1 && inet_pton(AF_INET6, ip, buf) != 1))
-		return dt_errf(e, DT_EINVAL, "ip: '%.46s' is not an IPv4 or IPv6 address", ip);
+	if (inet_pton(AF_INET, ip, buf) != 1) {
+		af = AF_INET6;
+		if (inet_pton(AF_INET6, ip, buf) != 1)
+			return dt_errf(e, DT_EINVAL, "ip: '%.46s' is not an IPv4 or IPv6 address",
+				       ip);
+	}
+	if (!inet_ntop(af, buf, canon, sizeof canon) || strlen(canon) >= n)
+		return dt_errf(e, DT_EINVAL, "ip: '%.46s' cannot be stored", ip);
+	memcpy(ip, canon, strlen(canon) + 1);
 	return DT_OK;
 }
 
@@ -159,7 +172,7 @@ validate(struct store *st, struct store_device *d, struct refs *r, struct dt_err
 	    (rc = opt_token("load", d->load, 63, "._-", e)) ||
 	    (rc = opt_token("user_locale", d->user_locale, 63, "_-", e)) ||
 	    (rc = opt_token("network_locale", d->network_locale, 63, "_-", e)) ||
-	    (rc = check_ip(d->ip, e)))
+	    (rc = check_ip(d->ip, sizeof d->ip, e)))
 		return rc;
 	if (!d->pool[0])
 		snprintf(d->pool, sizeof d->pool, "Default");
@@ -183,31 +196,48 @@ validate(struct store *st, struct store_device *d, struct refs *r, struct dt_err
 	return DT_OK;
 }
 
-/* Uniqueness of MAC and reserved IP against every other device (self = id, 0 for a new one). */
+/* The id and name of the device matching one unique key (sql with one parameter), 0 if none. */
+static int
+holder(struct store *st, const char *sql, const char *v, int64_t *id, char name[16],
+       struct dt_errbuf *e)
+{
+	sqlite3_stmt *s = stmt_get(st, sql, e);
+	int rc;
+	*id = 0;
+	if (!s)
+		return DT_EDB;
+	bind_text(s, 1, v);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		col_text(s, 1, name, 16);
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DT_OK : db_fail(st, e, "device");
+}
+
+/* Uniqueness of MAC and reserved IP against every other device (self = id, 0 for a new one).
+ * Two lookups, not one query with OR: an OR across two indexes made SQLite scan the table, which
+ * turned a 100,000-row import quadratic. */
 static int
 check_unique(struct store *st, const struct store_device *d, int64_t self, struct dt_errbuf *e)
 {
-	sqlite3_stmt *s = stmt_get(st,
-				   "SELECT id, name FROM device WHERE mac = ?1 OR "
-				   "(?2 <> '' AND ip = ?2)",
-				   e);
+	char other[16];
+	int64_t id;
 	int rc;
-	if (!s)
-		return DT_EDB;
-	bind_text(s, 1, d->mac);
-	bind_text(s, 2, d->ip);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		char other[16];
-		if (sqlite3_column_int64(s, 0) == self)
-			continue;
-		col_text(s, 1, other, sizeof other);
-		sqlite3_reset(s);
-		if (strcmp(other + 3, d->mac) == 0)
-			return dt_errf(e, DT_EEXIST, "mac: %s already exists (%s)", d->mac, other);
+	if ((rc = holder(st, "SELECT id, name FROM device WHERE mac = ?", d->mac, &id, other, e)))
+		return rc;
+	if (id && id != self)
+		return dt_errf(e, DT_EEXIST, "mac: %s already exists (%s)", d->mac, other);
+	if (!d->ip[0])
+		return DT_OK;
+	/* "ip <> ''" lets SQLite use the partial index device_ip. */
+	if ((rc = holder(st, "SELECT id, name FROM device WHERE ip = ? AND ip <> ''", d->ip, &id,
+			 other, e)))
+		return rc;
+	if (id && id != self)
 		return dt_errf(e, DT_ECONFLICT, "ip: %s is already reserved for %s", d->ip, other);
-	}
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? DT_OK : db_fail(st, e, "device");
+	return DT_OK;
 }
 
 static void
@@ -386,6 +416,71 @@ store_device_foreach(struct store *st, int (*fn)(const struct store_device *d, v
 			break;
 	}
 	sqlite3_finalize(s);
+	if (!stop && rc != SQLITE_DONE)
+		return db_fail(st, e, "device");
+	return stop;
+}
+
+/* Columns 17.. of the device-with-lines walk: one appearance (NULLs when the device has none). */
+static void
+row_appearance(sqlite3_stmt *s, const char *device, struct store_line *l)
+{
+	memset(l, 0, sizeof *l);
+	col_text(s, 17, l->dn, sizeof l->dn);
+	col_text(s, 18, l->display, sizeof l->display);
+	col_text(s, 19, l->auth_user, sizeof l->auth_user);
+	col_text(s, 20, l->password, sizeof l->password);
+	l->button = sqlite3_column_int(s, 21);
+	col_text(s, 22, l->label, sizeof l->label);
+	snprintf(l->device, sizeof l->device, "%s", device);
+}
+
+int
+store_device_lines_foreach(struct store *st,
+			   int (*fn)(const struct store_device *d, const struct store_line *lines,
+				     int n, void *arg),
+			   void *arg, struct dt_errbuf *e)
+{
+	/* One ordered join instead of a query per device: export of 100,000 phones went from a
+	 * prepared statement per phone to one scan. */
+	sqlite3_stmt *s =
+	    stmt_fresh(st,
+		       DEVICE_COLS ", l.dn, l.display, l.auth_user, l.password, "
+				   "a.button, a.label " DEVICE_FROM
+				   "LEFT JOIN line_appearance a ON a.device_id = d.id "
+				   "LEFT JOIN line l ON l.id = a.line_id "
+				   "ORDER BY d.name, a.button",
+		       e);
+	struct store_line *lines = NULL;
+	struct store_device d;
+	int rc, n = 0, stop = 0, have = 0;
+
+	if (!s)
+		return DT_EDB;
+	lines = calloc(STORE_MAX_BUTTONS, sizeof *lines);
+	if (!lines) {
+		sqlite3_finalize(s);
+		return dt_errf(e, DT_ENOMEM, "database: out of memory");
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(s, 0);
+		if (have && id != d.id) {
+			if ((stop = fn(&d, lines, n, arg)) != 0)
+				break;
+			have = 0;
+		}
+		if (!have) {
+			row_device(s, &d);
+			n = 0;
+			have = 1;
+		}
+		if (sqlite3_column_type(s, 17) != SQLITE_NULL && n < STORE_MAX_BUTTONS)
+			row_appearance(s, d.name, &lines[n++]);
+	}
+	if (!stop && rc == SQLITE_DONE && have)
+		stop = fn(&d, lines, n, arg);
+	sqlite3_finalize(s);
+	free(lines);
 	if (!stop && rc != SQLITE_DONE)
 		return db_fail(st, e, "device");
 	return stop;

@@ -134,8 +134,7 @@ validate(const struct store_dhcp_subnet *sn, struct dt_errbuf *e)
 	if ((rc = check_text("domain", sn->domain, 127, " ,;", e)) != DT_OK)
 		return rc;
 	/* Option 66 is one server: a host name or dotted quad, RFC 2132 §9.4. */
-	if (sn->option66[0] &&
-	    (rc = check_token("option66", sn->option66, 127, ".-_", e)) != DT_OK)
+	if (sn->option66[0] && (rc = check_token("option66", sn->option66, 127, ".-_", e)) != DT_OK)
 		return rc;
 	return DT_OK;
 }
@@ -180,11 +179,12 @@ store_dhcp_subnet_add(struct store *st, const struct store_dhcp_subnet *sn, stru
 		return rc;
 	if ((rc = overlap(st, sn, e)) != DT_OK)
 		return tx_end(st, rc, e);
-	s = stmt_get(st,
-		     "INSERT INTO dhcp_subnet (network, prefix, pool_first, pool_last, router, dns, "
-		     "ntp, tftp, domain, option66, lease_time, vlan, known_only, tftp_cisco_only) "
-		     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-		     e);
+	s = stmt_get(
+	    st,
+	    "INSERT INTO dhcp_subnet (network, prefix, pool_first, pool_last, router, dns, "
+	    "ntp, tftp, domain, option66, lease_time, vlan, known_only, tftp_cisco_only) "
+	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    e);
 	if (!s)
 		return tx_end(st, DT_EDB, e);
 	sqlite3_bind_int64(s, 1, sn->network);
@@ -255,8 +255,9 @@ col_ips(sqlite3_stmt *s, int i, uint32_t *ips, int *n)
 }
 
 int
-store_dhcp_subnet_foreach(struct store *st, int (*fn)(const struct store_dhcp_subnet *sn, void *arg),
-			  void *arg, struct dt_errbuf *e)
+store_dhcp_subnet_foreach(struct store *st,
+			  int (*fn)(const struct store_dhcp_subnet *sn, void *arg), void *arg,
+			  struct dt_errbuf *e)
 {
 	sqlite3_stmt *s = stmt_fresh(
 	    st,
@@ -372,10 +373,11 @@ store_dhcp_writer_open(struct store *st, struct store_dhcp_writer **out, struct 
 	}
 	sqlite3_busy_timeout(w->db, 2000);
 	if (sqlite3_exec(w->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(w->db,
-			       "INSERT OR REPLACE INTO dhcp_lease (ip, mac, state, expires, hostname) "
-			       "VALUES (?,?,?,?,?)",
-			       -1, &w->put, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(
+		w->db,
+		"INSERT OR REPLACE INTO dhcp_lease (ip, mac, state, expires, hostname) "
+		"VALUES (?,?,?,?,?)",
+		-1, &w->put, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(w->db, "DELETE FROM dhcp_lease WHERE ip = ?", -1, &w->del, NULL) !=
 		SQLITE_OK) {
 		int rc = wfail(w, e, "prepare lease statements");

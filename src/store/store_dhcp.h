@@ -50,8 +50,8 @@ enum store_dhcp_state {
 
 struct store_dhcp_lease {
 	uint32_t ip;
-	uint8_t mac[6]; /* all zero for a declined address */
-	int state;	/* enum store_dhcp_state */
+	uint8_t mac[6];	 /* all zero for a declined address */
+	int state;	 /* enum store_dhcp_state */
 	int64_t expires; /* unix seconds */
 	char hostname[64];
 };

@@ -139,28 +139,64 @@ occupant(struct store *st, int64_t dev, int b, int64_t line_id, char dn[33], int
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? DT_OK : db_fail(st, e, "line_appearance");
 }
 
+/* The device a line goes on, with its model's button count (one query: this runs for every line
+ * of an import). */
+struct target {
+	int64_t id;
+	char name[16];
+	char product[48];
+	int buttons;
+};
+
+static int
+find_target(struct store *st, const char *key, struct target *t, struct dt_errbuf *e)
+{
+	sqlite3_stmt *s;
+	char mac[13];
+	int rc;
+	if ((rc = device_key_mac(key, mac, e)) != DT_OK)
+		return rc;
+	if (!(s = stmt_get(st,
+			   "SELECT d.id, d.name, m.product, m.buttons FROM device d JOIN model m "
+			   "ON m.name = d.model WHERE d.mac = ?",
+			   e)))
+		return DT_EDB;
+	bind_text(s, 1, mac);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		t->id = sqlite3_column_int64(s, 0);
+		col_text(s, 1, t->name, sizeof t->name);
+		col_text(s, 2, t->product, sizeof t->product);
+		t->buttons = sqlite3_column_int(s, 3);
+	}
+	sqlite3_reset(s);
+	if (rc == SQLITE_ROW)
+		return DT_OK;
+	if (rc != SQLITE_DONE)
+		return db_fail(st, e, "device");
+	return dt_errf(e, DT_ENOENT, "device: no device SEP%s", mac);
+}
+
 static int
 appear(struct store *st, const struct store_line *l, int64_t line_id, struct dt_errbuf *e)
 {
-	struct store_device d;
-	struct store_model m;
+	struct target d;
 	char holder[33];
 	int rc, b = l->button, on;
 	sqlite3_stmt *s;
 
-	if ((rc = store_device_get(st, l->device, &d, e)) ||
-	    (rc = store_model_get(st, d.model, &m, e)))
+	if ((rc = find_target(st, l->device, &d, e)) != DT_OK)
 		return rc;
 	if (b == 0) {
-		if ((rc = free_button(st, d.id, m.buttons, &b, e)) != DT_OK)
+		if ((rc = free_button(st, d.id, d.buttons, &b, e)) != DT_OK)
 			return rc;
 		if (b == 0)
 			return dt_errf(e, DT_ERANGE, "button: all %d buttons of %s are taken",
-				       m.buttons, d.name);
+				       d.buttons, d.name);
 	}
-	if (b > m.buttons)
+	if (b > d.buttons)
 		return dt_errf(e, DT_ERANGE, "button: %d is beyond the %d buttons of %s (%s)", b,
-			       m.buttons, d.name, m.product);
+			       d.buttons, d.name, d.product);
 	if ((rc = occupant(st, d.id, b, line_id, holder, &on, e)) != DT_OK)
 		return rc;
 	if (on)

@@ -252,26 +252,40 @@ row_model(sqlite3_stmt *s, struct store_model *m)
 	"name, product, type_num, buttons, load_prefix, default_load, dialect, locale_jar, "       \
 	"vendor_cfg "
 
-int
-store_model_get(struct store *st, const char *name, struct store_model *m, struct dt_errbuf *e)
+/* One model row for sql with one parameter: 1 found, 0 not, DT_EDB negated on error. */
+static int
+model_row_by(struct store *st, const char *sql, const char *name, struct store_model *m,
+	     struct dt_errbuf *e)
 {
-	/* "Cisco 8851" and "CP-8851" are what admins type too: accept the product name and the
-	 * CUCM-style "CP-" prefix. */
-	static const char sql[] = "SELECT " MODEL_COLS "FROM model WHERE name = ?1 OR product = ?1 "
-				  "COLLATE NOCASE OR ('CP-' || name) = ?1 COLLATE NOCASE";
 	sqlite3_stmt *s = stmt_get(st, sql, e);
 	int rc;
 	if (!s)
-		return DT_EDB;
+		return -DT_EDB;
 	bind_text(s, 1, name);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
 		row_model(s, m);
 	sqlite3_reset(s);
-	if (rc == SQLITE_ROW)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -db_fail(st, e, "model");
+	return rc == SQLITE_ROW;
+}
+
+int
+store_model_get(struct store *st, const char *name, struct store_model *m, struct dt_errbuf *e)
+{
+	/* The catalogue key is what the store itself passes (a primary-key lookup); "Cisco 8851"
+	 * and "CP-8851" are what admins type too, tried second (a scan of a few dozen rows). */
+	int rc = model_row_by(st, "SELECT " MODEL_COLS "FROM model WHERE name = ?", name, m, e);
+	if (rc == 0)
+		rc = model_row_by(st,
+				  "SELECT " MODEL_COLS "FROM model WHERE product = ?1 COLLATE "
+				  "NOCASE OR ('CP-' || name) = ?1 COLLATE NOCASE",
+				  name, m, e);
+	if (rc < 0)
+		return -rc;
+	if (rc == 1)
 		return DT_OK;
-	if (rc != SQLITE_DONE)
-		return db_fail(st, e, "model");
 	return dt_errf(e, DT_ENOENT, "model: unknown model '%s' (see dialtone model list)", name);
 }
 

@@ -242,12 +242,70 @@ store_cmgroup_add(struct store *st, const char *name, struct dt_errbuf *e)
 	return rc ? rc : tx_end(st, group_insert(st, name, e), e);
 }
 
+/* meta key marking a node `serve` created itself (its address follows the listen address). */
+static void
+auto_key(const char *name, char *buf, size_t n)
+{
+	snprintf(buf, n, "node_auto:%s", name);
+}
+
+static int
+meta_put(struct store *st, const char *key, struct dt_errbuf *e)
+{
+	sqlite3_stmt *s =
+	    stmt_get(st, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", e);
+	int rc;
+	if (!s)
+		return DT_EDB;
+	bind_text(s, 1, key);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? DT_OK : db_fail(st, e, "meta");
+}
+
+/* Move an auto-created node to a new address (serve restarted with another --listen). */
+static int
+follow_address(struct store *st, int64_t id, const struct store_node *n, struct dt_errbuf *e)
+{
+	char key[96];
+	sqlite3_stmt *s;
+	int rc, is_auto;
+
+	auto_key(n->name, key, sizeof key);
+	if (!(s = stmt_get(st, "SELECT 1 FROM meta WHERE key = ?", e)))
+		return DT_EDB;
+	bind_text(s, 1, key);
+	is_auto = sqlite3_step(s) == SQLITE_ROW;
+	sqlite3_reset(s);
+	if (!is_auto)
+		return DT_OK;
+	if ((rc = check_token("address", n->address, 50, ".:-", e)) != DT_OK)
+		return rc;
+	if (!(s = stmt_get(st, "UPDATE node SET address = ? WHERE id = ? AND address <> ?1", e)))
+		return DT_EDB;
+	bind_text(s, 1, n->address);
+	sqlite3_bind_int64(s, 2, id);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, e, "node");
+	if (sqlite3_changes(st->db) == 0)
+		return DT_OK;
+	if ((rc = change_log(st, "node", n->name, e)) != DT_OK)
+		return rc;
+	return log_pools(st, 0, id, e);
+}
+
+/* Why an auto node follows the listen address but an admin's does not: `serve --listen X` on a
+ * fresh database must hand phones X (the demo and every test), while an address the admin set with
+ * `dialtone node add` is a decision serve must not overwrite. */
 static int
 ensure(struct store *st, const char *name, const char *address, const char *services,
        struct dt_errbuf *e)
 {
 	struct store_node n;
 	struct store_cm_group g;
+	char key[96];
 	int64_t id;
 	int rc;
 
@@ -258,8 +316,13 @@ ensure(struct store *st, const char *name, const char *address, const char *serv
 		address = "127.0.0.1";
 	snprintf(n.address, sizeof n.address, "%s", address);
 	snprintf(n.services, sizeof n.services, "%s", services ? services : "");
-	if (ref_id(st, "node", "name", name, &id, NULL) != DT_OK &&
-	    (rc = node_insert(st, &n, e)) != DT_OK)
+	if (ref_id(st, "node", "name", name, &id, NULL) == DT_OK)
+		rc = follow_address(st, id, &n, e);
+	else if ((rc = node_insert(st, &n, e)) == DT_OK) {
+		auto_key(name, key, sizeof key);
+		rc = meta_put(st, key, e);
+	}
+	if (rc != DT_OK)
 		return rc;
 	if ((rc = store_cmgroup_get(st, "Default", &g, e)) != DT_OK)
 		return rc == DT_ENOENT ? DT_OK : rc;

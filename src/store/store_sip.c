@@ -8,7 +8,6 @@
 
 #include "store/store.h"
 
-#define SAVE_HIST_MAX 64
 
 static int
 db_err(struct store *st, struct dt_errbuf *e, const char *table)
@@ -41,7 +40,7 @@ col(sqlite3_stmt *s, int i, char *dst, size_t cap)
 struct save {
 	struct store *st;
 	struct reg *r;
-	sqlite3_stmt *del_b, *ins_b, *up_d, *ins_h;
+	sqlite3_stmt *del_b, *ins_b, *up_d, *up_s;
 	int rc;
 };
 
@@ -73,15 +72,61 @@ save_aor(struct save *sv, const char *aor)
 	}
 }
 
+/* "at event reason transport ip port" per row, oldest first. */
 static void
-save_dev(struct save *sv, const char *name)
+hist_text(const struct reg_hist *h, int n, char *out, size_t cap)
+{
+	size_t len = 0;
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		int w = snprintf(out + len, cap - len, "%lld %d %d %d %s %u\n", (long long)h[i].at,
+				 h[i].event, h[i].reason, h[i].transport, h[i].ip[0] ? h[i].ip : "-",
+				 h[i].port);
+		if (w < 0 || (size_t)w >= cap - len)
+			break;
+		len += (size_t)w;
+	}
+}
+
+static int
+hist_parse(const char *text, struct reg_hist *h, int max)
+{
+	int n = 0;
+	while (text && *text && n < max) {
+		long long at;
+		int ev, reason, tr, used = 0;
+		unsigned port;
+		char ip[46];
+		if (sscanf(text, "%lld %d %d %d %45s %u%n", &at, &ev, &reason, &tr, ip, &port,
+			   &used) != 6)
+			break;
+		memset(&h[n], 0, sizeof h[n]);
+		h[n].at = (time_t)at;
+		h[n].event = (uint8_t)ev;
+		h[n].reason = (uint8_t)reason;
+		h[n].transport = (uint8_t)tr;
+		snprintf(h[n].ip, sizeof h[n].ip, "%s", strcmp(ip, "-") ? ip : "");
+		h[n].port = (uint16_t)port;
+		n++;
+		text = strchr(text + used, '\n');
+		if (text)
+			text++;
+	}
+	return n;
+}
+
+/* with_hist: the history changed too (full row); otherwise every column but history. */
+static void
+save_dev(struct save *sv, const char *name, int with_hist)
 {
 	struct reg_device_info d;
-	struct reg_hist h[SAVE_HIST_MAX];
-	sqlite3_stmt *s = sv->up_d;
-	int n;
+	struct reg_hist h[REG_HIST_MAX];
+	char hist[REG_HIST_MAX * 80];
+	sqlite3_stmt *s = with_hist ? sv->up_d : sv->up_s;
 	if (reg_device_get(sv->r, name, &d) != DT_OK)
 		return;
+	if (with_hist)
+		hist_text(h, reg_device_history(sv->r, name, h, REG_HIST_MAX), hist, sizeof hist);
 	text(s, 1, d.name);
 	sqlite3_bind_int(s, 2, d.state);
 	sqlite3_bind_int(s, 3, d.reason);
@@ -93,28 +138,15 @@ save_dev(struct save *sv, const char *name)
 	text(s, 9, d.active_load);
 	text(s, 10, d.inactive_load);
 	text(s, 11, d.aor);
-	text(s, 12, d.call_id);
-	sqlite3_bind_int(s, 13, d.flapping);
-	sqlite3_bind_int(s, 14, d.cfg_state);
-	text(s, 15, d.cfg_action);
-	sqlite3_bind_int64(s, 16, (sqlite3_int64)d.cfg_at);
+	sqlite3_bind_int(s, 12, d.flapping);
+	sqlite3_bind_int(s, 13, d.cfg_state);
+	text(s, 14, d.cfg_action);
+	sqlite3_bind_int64(s, 15, (sqlite3_int64)d.cfg_at);
+	if (with_hist)
+		text(s, 16, hist);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		sv->rc = DT_EDB;
 	sqlite3_reset(s);
-	n = reg_device_history_unsaved(sv->r, name, h, SAVE_HIST_MAX);
-	for (int i = 0; i < n; i++) {
-		s = sv->ins_h;
-		text(s, 1, name);
-		sqlite3_bind_int64(s, 2, (sqlite3_int64)h[i].at);
-		sqlite3_bind_int(s, 3, h[i].event);
-		sqlite3_bind_int(s, 4, h[i].reason);
-		sqlite3_bind_int(s, 5, h[i].transport);
-		text(s, 6, h[i].ip);
-		sqlite3_bind_int(s, 7, h[i].port);
-		if (sqlite3_step(s) != SQLITE_DONE)
-			sv->rc = DT_EDB;
-		sqlite3_reset(s);
-	}
 }
 
 static void
@@ -124,7 +156,7 @@ save_one(char kind, const char *key, void *arg)
 	if (kind == 'a')
 		save_aor(sv, key);
 	else
-		save_dev(sv, key);
+		save_dev(sv, key, kind == 'h');
 }
 
 int
@@ -135,29 +167,31 @@ store_sip_save(struct store *st, struct reg *r, struct dt_errbuf *e)
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return db_err(st, e, "sip_binding");
 	sv.del_b = prep(st, "DELETE FROM sip_binding WHERE aor = ?");
-	sv.ins_b = prep(st, "INSERT OR REPLACE INTO sip_binding (aor, contact, params, call_id, cseq,"
-			    " expires_at, q, device, transport, ip, port) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+	sv.ins_b =
+	    prep(st, "INSERT OR REPLACE INTO sip_binding (aor, contact, params, call_id, cseq,"
+		     " expires_at, q, device, transport, ip, port) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
 	sv.up_d = prep(st, "INSERT OR REPLACE INTO sip_device_state (device, state, reason, ip, port,"
 			   " transport, user_agent, last_register, active_load, inactive_load, aor,"
-			   " call_id, flapping, cfg_state, cfg_action, cfg_at)"
+			   " flapping, cfg_state, cfg_action, cfg_at, history)"
 			   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	sv.ins_h = prep(st, "INSERT INTO sip_history (device, at, event, reason, transport, ip, port)"
-			    " VALUES (?,?,?,?,?,?,?)");
-	if (!sv.del_b || !sv.ins_b || !sv.up_d || !sv.ins_h)
+	sv.up_s = prep(st, "INSERT INTO sip_device_state (device, state, reason, ip, port, transport,"
+			   " user_agent, last_register, active_load, inactive_load, aor, flapping,"
+			   " cfg_state, cfg_action, cfg_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+			   " ON CONFLICT(device) DO UPDATE SET state = excluded.state,"
+			   " reason = excluded.reason, ip = excluded.ip, port = excluded.port,"
+			   " transport = excluded.transport, user_agent = excluded.user_agent,"
+			   " last_register = excluded.last_register, active_load = excluded.active_load,"
+			   " inactive_load = excluded.inactive_load, aor = excluded.aor,"
+			   " flapping = excluded.flapping, cfg_state = excluded.cfg_state,"
+			   " cfg_action = excluded.cfg_action, cfg_at = excluded.cfg_at");
+	if (!sv.del_b || !sv.ins_b || !sv.up_d || !sv.up_s)
 		sv.rc = DT_EDB;
 	if (sv.rc == DT_OK)
 		reg_dirty_drain(r, save_one, &sv);
-	/* keep the newest history_len rows per device (bounded table) */
-	if (sv.rc == DT_OK &&
-	    sqlite3_exec(db,
-			 "DELETE FROM sip_history WHERE id IN (SELECT id FROM (SELECT id, row_number()"
-			 " OVER (PARTITION BY device ORDER BY id DESC) AS n FROM sip_history) WHERE n > 64)",
-			 NULL, NULL, NULL) != SQLITE_OK)
-		sv.rc = DT_EDB;
 	sqlite3_finalize(sv.del_b);
 	sqlite3_finalize(sv.ins_b);
 	sqlite3_finalize(sv.up_d);
-	sqlite3_finalize(sv.ins_h);
+	sqlite3_finalize(sv.up_s);
 	if (sv.rc != DT_OK) {
 		dt_errf(e, DT_EDB, "database: sip_binding: %s", sqlite3_errmsg(db));
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
@@ -185,68 +219,41 @@ read_state(sqlite3_stmt *s, struct reg_device_info *d)
 	col(s, 8, d->active_load, sizeof d->active_load);
 	col(s, 9, d->inactive_load, sizeof d->inactive_load);
 	col(s, 10, d->aor, sizeof d->aor);
-	col(s, 11, d->call_id, sizeof d->call_id);
-	d->flapping = sqlite3_column_int(s, 12);
-	d->cfg_state = sqlite3_column_int(s, 13);
-	col(s, 14, d->cfg_action, sizeof d->cfg_action);
-	d->cfg_at = (time_t)sqlite3_column_int64(s, 15);
+	d->flapping = sqlite3_column_int(s, 11);
+	d->cfg_state = sqlite3_column_int(s, 12);
+	col(s, 13, d->cfg_action, sizeof d->cfg_action);
+	d->cfg_at = (time_t)sqlite3_column_int64(s, 14);
 }
 
 #define STATE_COLS                                                                                 \
-	"device, state, reason, ip, port, transport, user_agent, last_register, active_load,"     \
-	" inactive_load, aor, call_id, flapping, cfg_state, cfg_action, cfg_at"
-
-static void
-read_hist(sqlite3_stmt *s, struct reg_hist *h)
-{
-	memset(h, 0, sizeof *h);
-	h->at = (time_t)sqlite3_column_int64(s, 0);
-	h->event = (uint8_t)sqlite3_column_int(s, 1);
-	h->reason = (uint8_t)sqlite3_column_int(s, 2);
-	h->transport = (uint8_t)sqlite3_column_int(s, 3);
-	col(s, 4, h->ip, sizeof h->ip);
-	h->port = (uint16_t)sqlite3_column_int(s, 5);
-}
+	"device, state, reason, ip, port, transport, user_agent, last_register, active_load,"      \
+	" inactive_load, aor, flapping, cfg_state, cfg_action, cfg_at, history"
 
 static int
 load_states(struct store *st, struct reg *r, struct dt_errbuf *e)
 {
 	sqlite3_stmt *s = prep(st, "SELECT " STATE_COLS " FROM sip_device_state");
-	sqlite3_stmt *hs = prep(st, "SELECT at, event, reason, transport, ip, port FROM sip_history"
-				    " WHERE device = ? ORDER BY id");
 	int rc = DT_OK;
-	if (!s || !hs) {
-		sqlite3_finalize(s);
-		sqlite3_finalize(hs);
+	if (!s)
 		return db_err(st, e, "sip_device_state");
-	}
 	while (rc == DT_OK && sqlite3_step(s) == SQLITE_ROW) {
 		struct reg_device_info d;
 		struct reg_hist h[REG_HIST_MAX];
-		int n = 0;
 		read_state(s, &d);
-		text(hs, 1, d.name);
-		while (sqlite3_step(hs) == SQLITE_ROW) {
-			if (n == REG_HIST_MAX) {
-				memmove(h, h + 1, sizeof h - sizeof h[0]);
-				n--;
-			}
-			read_hist(hs, &h[n++]);
-		}
-		sqlite3_reset(hs);
-		rc = reg_device_restore(r, &d, h, n);
+		rc = reg_device_restore(r, &d, h,
+					hist_parse((const char *)sqlite3_column_text(s, 15), h,
+						   REG_HIST_MAX));
 	}
 	sqlite3_finalize(s);
-	sqlite3_finalize(hs);
 	return rc;
 }
 
 int
-store_sip_load(struct store *st, struct reg *r, time_t now, size_t *n_bindings,
-	       struct dt_errbuf *e)
+store_sip_load(struct store *st, struct reg *r, time_t now, size_t *n_bindings, struct dt_errbuf *e)
 {
-	sqlite3_stmt *s = prep(st, "SELECT aor, contact, params, call_id, cseq, expires_at, q, device,"
-				   " transport, ip, port FROM sip_binding WHERE expires_at > ?");
+	sqlite3_stmt *s =
+	    prep(st, "SELECT aor, contact, params, call_id, cseq, expires_at, q, device,"
+		     " transport, ip, port FROM sip_binding WHERE expires_at > ?");
 	int rc = DT_OK;
 	size_t n = 0;
 	if (!s)
@@ -324,7 +331,7 @@ sip_state_describe(struct store *st, const char *device, char *buf, size_t cap)
 			 d.user_agent[0] ? d.user_agent : "-", when,
 			 d.active_load[0] ? d.active_load : "-",
 			 d.inactive_load[0] ? d.inactive_load : "-", d.flapping ? " FLAPPING" : "",
-			 d.cfg_state ? (d.cfg_state == REG_CFG_PENDING   ? " config=pending"
+			 d.cfg_state ? (d.cfg_state == REG_CFG_PENDING	 ? " config=pending"
 					: d.cfg_state == REG_CFG_APPLIED ? " config=applied"
 									 : " config=failed")
 				     : "");
@@ -339,18 +346,17 @@ int
 store_sip_history(struct store *st, const char *device,
 		  int (*fn)(const struct reg_hist *h, void *arg), void *arg, struct dt_errbuf *e)
 {
-	sqlite3_stmt *s = prep(st, "SELECT at, event, reason, transport, ip, port FROM sip_history"
-				   " WHERE device = ? ORDER BY id");
-	int rc = 0;
+	sqlite3_stmt *s = prep(st, "SELECT history FROM sip_device_state WHERE device = ?");
+	struct reg_hist h[REG_HIST_MAX];
+	int n = 0, rc = 0;
 	if (!s)
-		return db_err(st, e, "sip_history");
+		return db_err(st, e, "sip_device_state");
 	text(s, 1, device);
-	while (!rc && sqlite3_step(s) == SQLITE_ROW) {
-		struct reg_hist h;
-		read_hist(s, &h);
-		rc = fn(&h, arg);
-	}
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = hist_parse((const char *)sqlite3_column_text(s, 0), h, REG_HIST_MAX);
 	sqlite3_finalize(s);
+	for (int i = 0; i < n && !rc; i++)
+		rc = fn(&h[i], arg);
 	return rc;
 }
 
@@ -433,4 +439,20 @@ store_sip_control_done(struct store *st, int64_t id, int state, const char *deta
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? DT_OK : db_err(st, e, "sip_control");
+}
+
+int
+store_sip_control_cancel(struct store *st, int64_t id, struct dt_errbuf *e)
+{
+	sqlite3_stmt *s = prep(st, "UPDATE sip_control SET state = 3, detail = 'not picked up by a"
+				   " running registrar' WHERE id = ? AND state = 0");
+	int rc;
+	if (!s)
+		return db_err(st, e, "sip_control");
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return db_err(st, e, "sip_control");
+	return sqlite3_changes(store_sqlite(st)) > 0;
 }

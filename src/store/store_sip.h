@@ -51,5 +51,7 @@ int store_sip_control_queued(struct store *st,
 			     void *arg, struct dt_errbuf *e);
 int store_sip_control_done(struct store *st, int64_t id, int state, const char *detail,
 			   struct dt_errbuf *e);
+/* Withdraw a request no registrar picked up (still queued): 1 withdrawn, 0 already taken. */
+int store_sip_control_cancel(struct store *st, int64_t id, struct dt_errbuf *e);
 
 #endif

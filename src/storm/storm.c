@@ -203,7 +203,10 @@ storm_run(const struct storm_opts *o, struct storm_stats *st, double *elapsed_s,
 		draw_bar(-1, 0, &s);
 		fputc('\n', stderr);
 	}
-	st->unfinished = s.n - s.done;
+	for (int i = 0; i < s.n; i++)
+		if (s.t_start[i].tv_sec != 0 || i >= s.started)
+			storm_stats_unfinished(st,
+					       i < s.started ? phone_failed_step(s.phones[i]) : 0);
 out:
 	if (s.tick)
 		event_free(s.tick);

@@ -50,6 +50,8 @@ void storm_series_free(struct storm_series *s);
 
 /* Count a failure under (step, cls); reason is kept as the row's example. */
 void storm_stats_fail(struct storm_stats *st, int step, const char *cls, const char *reason);
+/* Count a phone still running at the time bound under (step, "unfinished"). */
+void storm_stats_unfinished(struct storm_stats *st, int step);
 void storm_stats_free(struct storm_stats *st);
 /* The final table. elapsed_s: storm duration; n: phones started. */
 void storm_stats_print(FILE *f, struct storm_stats *st, int n, double elapsed_s);

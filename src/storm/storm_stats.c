@@ -62,10 +62,9 @@ storm_series_free(struct storm_series *s)
 	memset(s, 0, sizeof *s);
 }
 
-void
-storm_stats_fail(struct storm_stats *st, int step, const char *cls, const char *reason)
+static void
+add_row(struct storm_stats *st, int step, const char *cls, const char *reason)
 {
-	st->failed++;
 	for (int i = 0; i < st->n_fails; i++)
 		if (st->fails[i].step == step && strcmp(st->fails[i].cls, cls) == 0) {
 			st->fails[i].count++;
@@ -80,6 +79,20 @@ storm_stats_fail(struct storm_stats *st, int step, const char *cls, const char *
 		snprintf(r->example, sizeof r->example, "%s", reason);
 	}
 	r->count++;
+}
+
+void
+storm_stats_fail(struct storm_stats *st, int step, const char *cls, const char *reason)
+{
+	st->failed++;
+	add_row(st, step, cls, reason);
+}
+
+void
+storm_stats_unfinished(struct storm_stats *st, int step)
+{
+	st->unfinished++;
+	add_row(st, step, "unfinished", "still in this step at the time bound");
 }
 
 void
@@ -125,8 +138,8 @@ storm_stats_print(FILE *f, struct storm_stats *st, int n, double elapsed_s)
 			ms(storm_series_pct(&st->boot_us, 100)));
 	if (st->n_fails == 0)
 		return;
-	fprintf(f, "\nfailed by step and reason:\n%-3s %-18s %-18s %8s  %s\n", "#", "step",
-		"reason", "phones", "example");
+	fprintf(f, "\nfailed or unfinished by step and reason:\n%-3s %-18s %-18s %8s  %s\n", "#",
+		"step", "reason", "phones", "example");
 	for (int i = 0; i < st->n_fails; i++)
 		fprintf(f, "%-3d %-18s %-18s %8d  %s\n", st->fails[i].step,
 			dt_step_name(st->fails[i].step), st->fails[i].cls, st->fails[i].count,

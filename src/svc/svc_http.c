@@ -277,21 +277,31 @@ on_request(void *cls, struct MHD_Connection *c, const char *url, const char *met
 	   const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
 	struct http_srv *s = cls;
-	const union MHD_ConnectionInfo *ci =
-	    MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *peer = ci ? ci->client_addr : NULL;
+	int get_or_head = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	const union MHD_ConnectionInfo *ci;
+	const struct sockaddr *peer;
 	const char *why = NULL;
 	char name[256];
 	struct hreq *r;
 	int rc;
 
+	/* GET/HEAD: the first call only announces the headers; answering there makes
+	 * libmicrohttpd close the connection (a body could follow), which defeats keep-alive. */
+	if (get_or_head && *con_cls == NULL) {
+		*con_cls = s;
+		return MHD_YES;
+	}
 	printable(name, sizeof name, url);
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+	/* Other methods are answered at once, which also tells libmicrohttpd to close the
+	 * connection instead of reading a body we do not want. */
+	if (!get_or_head) {
 		char m[12];
 		printable(m, sizeof m, method);
 		s->n_bad++;
 		return queue_static(c, s, 405, s->bad_method, m, name, NULL, "only GET and HEAD");
 	}
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	peer = ci ? ci->client_addr : NULL;
 	r = hreq_get(s);
 	if (!r)
 		return MHD_NO;

@@ -6,9 +6,9 @@
 
 extern const struct dt_service dt_svc_tftp;
 extern const struct dt_service dt_svc_http;
+extern const struct dt_service dt_svc_dhcp;
+extern const struct dt_service dt_svc_sip;
 
 const struct dt_service *const dt_services[] = {
-    &dt_svc_tftp,
-    &dt_svc_http,
-    NULL,
+    &dt_svc_tftp, &dt_svc_http, &dt_svc_dhcp, &dt_svc_sip, NULL,
 };

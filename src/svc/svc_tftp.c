@@ -87,7 +87,7 @@ open_udp(const struct addrinfo *ai, const char *host, int port, struct dt_errbuf
 	 int quiet_inuse)
 {
 	struct sockaddr_storage ss;
-	int fd, one = 1, buf = SOCK_BUF;
+	int fd, buf = SOCK_BUF;
 
 	memcpy(&ss, ai->ai_addr, ai->ai_addrlen);
 	if (ss.ss_family == AF_INET)
@@ -97,7 +97,7 @@ open_udp(const struct addrinfo *ai, const char *host, int port, struct dt_errbuf
 	fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -dt_errf(e, DT_EIO, "tftp: socket: %s", strerror(errno));
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	/* No SO_REUSEADDR: on UDP it would let a second server share port 69 silently. */
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &buf, sizeof buf);
 	if (bind(fd, (struct sockaddr *)&ss, ai->ai_addrlen) < 0) {

@@ -23,10 +23,11 @@
 #include "files/files.h"
 #include "proto/tftp/tftp.h"
 
-#define TFTP_POOL_MAX  16 /* data sockets */
-#define TFTP_BATCH     32 /* datagrams per recvmmsg */
-#define TFTP_OUT_SLOTS 64 /* datagrams per sendmmsg */
-#define TFTP_BACKOFF_S 5  /* longest wait between retransmissions, seconds */
+#define TFTP_POOL_MAX	16   /* data sockets */
+#define TFTP_BATCH	32   /* datagrams per recvmmsg */
+#define TFTP_OUT_SLOTS	64   /* datagrams per sendmmsg */
+#define TFTP_BACKOFF_S	5    /* longest wait between retransmissions, seconds */
+#define TFTP_ERR5_PER_S 1000 /* unknown-TID answers per second (the rest are dropped) */
 
 struct tftp_srv;
 
@@ -95,6 +96,8 @@ struct tftp_srv {
 	/* counters for stats() */
 	unsigned long n_sent, n_notfound, n_refused, n_timeout, n_peer_error, n_error, n_busy;
 	unsigned long n_unknown_tid, n_bad;
+	time_t err5_sec; /* unknown-TID answer budget: second and count */
+	unsigned err5_n;
 	uint64_t bytes;
 };
 

@@ -24,6 +24,9 @@
 
 #define CHUNK 256 /* transfers allocated at a time */
 
+/* The bound is 4 KiB per transfer plus its window; we hold no window copy at all. */
+_Static_assert(sizeof(struct xfer) <= 1024, "struct xfer grew past 1 KiB");
+
 static const char *const result_text[] = {
     [XR_SENT] = "sent",	      [XR_NOTFOUND] = "not found",	[XR_REFUSED] = "refused",
     [XR_TIMEOUT] = "timeout", [XR_PEER_ERROR] = "client error", [XR_ERROR] = "error",
@@ -75,10 +78,11 @@ tftp_xfer_init(struct tftp_srv *s, struct dt_errbuf *e)
 	/* libevent's common timeouts make re-arming a timer O(1) (a FIFO per duration) instead of a
 	 * heap operation; one per backoff level of the configured timeout. */
 	for (int i = 0; i < 8; i++) {
-		long ms = (long)s->conf->tftp.timeout_ms << i;
+		long base = s->conf->tftp.timeout_ms, ms = base << i;
+		long cap = base > TFTP_BACKOFF_S * 1000L ? base : TFTP_BACKOFF_S * 1000L;
 		struct timeval tv;
-		if (ms > TFTP_BACKOFF_S * 1000L)
-			ms = TFTP_BACKOFF_S * 1000L;
+		if (ms > cap)
+			ms = cap;
 		tv.tv_sec = ms / 1000;
 		tv.tv_usec = (ms % 1000) * 1000;
 		s->common_tv[i] = event_base_init_common_timeout(s->base, &tv);
@@ -221,17 +225,18 @@ static void
 arm(struct tftp_srv *s, struct xfer *x)
 {
 	struct timeval tv;
-	uint64_t ms;
+	uint64_t ms, cap;
 
 	if (x->timeout_common && x->tries < 8) {
 		event_add(&x->timer, s->common_tv[x->tries]);
 		return;
 	}
+	/* Doubling up to 5 s; a client's own timeout above that is used as is, never doubled, so
+	 * a half-open transfer is dropped after (retries + 1) x 255 s at the very worst. */
+	cap = x->timeout_ms > TFTP_BACKOFF_S * 1000u ? x->timeout_ms : TFTP_BACKOFF_S * 1000u;
 	ms = (uint64_t)x->timeout_ms << (x->tries < 16 ? x->tries : 16);
-	if (ms > TFTP_BACKOFF_S * 1000u && x->timeout_ms <= TFTP_BACKOFF_S * 1000u)
-		ms = TFTP_BACKOFF_S * 1000u;
-	if (ms < x->timeout_ms)
-		ms = x->timeout_ms;
+	if (ms > cap)
+		ms = cap;
 	tv.tv_sec = (time_t)(ms / 1000);
 	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
 	event_add(&x->timer, &tv);
@@ -352,6 +357,20 @@ on_ack(struct tftp_srv *s, struct xfer *x, uint16_t b)
 	arm(s, x);
 }
 
+/* Answers to unknown TIDs are budgeted: spoofed sources must not turn the data ports into a
+ * reflector. */
+static int
+err5_allowed(struct tftp_srv *s)
+{
+	struct timeval tv;
+	event_base_gettimeofday_cached(s->base, &tv);
+	if (tv.tv_sec != s->err5_sec) {
+		s->err5_sec = tv.tv_sec;
+		s->err5_n = 0;
+	}
+	return s->err5_n++ < TFTP_ERR5_PER_S;
+}
+
 void
 tftp_xfer_datagram(struct tftp_srv *s, struct tftp_sock *sk, const uint8_t *buf, size_t len,
 		   const struct sockaddr *from, socklen_t fromlen)
@@ -365,11 +384,10 @@ tftp_xfer_datagram(struct tftp_srv *s, struct tftp_sock *sk, const uint8_t *buf,
 	if (!x || x->sock != sk) {
 		/* RFC 1350: a packet from an unknown TID gets error 5 and the transfer it might
 		 * belong to is not disturbed; never answer an ERROR (no error loops). */
-		if (rc != DT_OK || p.op != TFTP_ERROR) {
+		s->n_unknown_tid++;
+		if ((rc != DT_OK || p.op != TFTP_ERROR) && err5_allowed(s))
 			tftp_out_error(s, sk->fd, from, fromlen, TFTP_E_UNKNOWN_TID,
 				       tftp_err_text(TFTP_E_UNKNOWN_TID));
-			s->n_unknown_tid++;
-		}
 		return;
 	}
 	if (rc != DT_OK) {
@@ -467,10 +485,22 @@ tftp_xfer_request(struct tftp_srv *s, const struct tftp_pkt *p, const struct soc
 	const char *why = NULL;
 	int rc;
 
-	/* A retransmitted RRQ while its transfer runs: the transfer's own timer answers it. */
-	if (xfer_find(s, from))
-		return;
 	sk = &s->pool[s->rr++ % s->n_pool];
+	if ((x = xfer_find(s, from)) != NULL) {
+		/* Nothing acknowledged yet: a retransmitted RRQ, which the transfer's own timer
+		 * answers (answering here too would double every packet). */
+		if (x->base <= 1)
+			return;
+		/* Otherwise the client has moved on from that port (a new socket got the same
+		 * port): it had everything if only the final ACK is missing. */
+		/* The new transfer takes the old one's socket, so a late ACK of the old one meets
+		 * the new one (and is ignored as outside its window) instead of drawing error 5. */
+		sk = x->sock;
+		if (x->next > x->last)
+			xfer_end(s, x, XR_SENT, NULL);
+		else
+			xfer_end(s, x, XR_PEER_ERROR, "abandoned: new request from the same port");
+	}
 	if (s->active >= s->conf->tftp.max_transfers || !(x = xfer_alloc(s))) {
 		tftp_out_error(s, sk->fd, from, fromlen, TFTP_E_UNDEF, "Server busy, try later");
 		s->n_busy++;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # summary: HTTP 6970 with curl against `dialtone serve --only tftp,http`: GET/HEAD byte-identical
 # (generated and static), 404 for missing and CTL/ITL, query strings ignored, Range (206/416),
-# ETag + If-None-Match (304), Cache-Control: no-store, keep-alive reuse, traversal refused.
+# ETag + If-None-Match (304), Cache-Control: no-store, keep-alive reuse, traversal refused, and a
+# database change served on the next request (new bytes, new ETag) over HTTP and TFTP.
 ADDR=127.0.41.1
 . "$(dirname "$0")/lib/files.sh"
 need curl curl
@@ -44,6 +45,9 @@ rh=$(curl -s -D - -o r2 -r 100-199 "$U/blocks4.bin" | tr -d '\r')
 echo "$rh" | grep -qi '^Content-Range: bytes 100-199/2048$' || fail "Content-Range: $rh"
 [ "$(wc -c <r2)" -eq 100 ] || fail "Range length"
 [ "$(code -r 5000- "$U/blocks4.bin")" = 416 ] || fail "unsatisfiable Range not 416"
+curl -sf -r -100 -o r3 "$U/blocks4.bin" || fail "suffix Range"
+tail -c 100 tftpboot/blocks4.bin >want-suffix
+same r3 want-suffix "Range -100 (last 100 bytes)"
 
 # Not found, trust lists, traversal.
 [ "$(code "$U/nosuchfile.xml")" = 404 ] || fail "missing not 404"
@@ -60,6 +64,24 @@ done
 v=$(curl -sv -o /dev/null -o /dev/null "$U/SEPDefault6k.xml" "$U/blocks4.bin" 2>&1)
 echo "$v" | grep -qi 'Re-using existing connection\|Reusing existing connection' ||
 	fail "keep-alive: connection not reused"
+
+# A database change is served on the next request, without a restart, with a new ETag.
+e1=$(curl -sI "$U/SEP001122334455.cnf.xml" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+"$DIALTONE" --data "$D" device set 001122334455 --load sip88xx.14-3-1-0001-1 >/dev/null ||
+	fail "device set"
+"$DIALTONE" --data "$D" files show SEP001122334455.cnf.xml >want-sep2.xml || fail "files show 2"
+cmp -s want-sep.xml want-sep2.xml && fail "the change did not alter the generated file"
+ok=0
+for _ in $(seq 1 20); do
+	curl -sf -o h5 "$U/SEP001122334455.cnf.xml" && cmp -s h5 want-sep2.xml && ok=1 && break
+	sleep 0.05
+done
+[ $ok = 1 ] || fail "changed file not served within 1 s"
+curl -sf -o t5 "tftp://$ADDR/SEP001122334455.cnf.xml" && cmp -s t5 want-sep2.xml ||
+	fail "changed file not served over TFTP"
+e2=$(curl -sI "$U/SEP001122334455.cnf.xml" | tr -d '\r' | sed -n 's/^[Ee][Tt][Aa][Gg]: //p')
+[ -n "$e1" ] && [ "$e1" != "$e2" ] || fail "ETag did not change ($e1 -> $e2)"
+[ "$(code -H "If-None-Match: $e1" "$U/SEP001122334455.cnf.xml")" = 200 ] || fail "stale ETag got 304"
 
 grep -q 'http SEP001122334455 sent client=.*proto=http method=GET status=200 bytes=' serve.log ||
 	fail "HTTP trace line missing"

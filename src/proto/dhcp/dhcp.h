@@ -18,17 +18,17 @@
 
 #include "core/slice.h"
 
-#define DHCP_SERVER_PORT   67
-#define DHCP_CLIENT_PORT   68
-#define DHCP_MAGIC	   0x63825363u
-#define DHCP_FIXED_LEN	   236 /* BOOTP header up to the options field */
-#define DHCP_MIN_LEN	   240 /* fixed header + magic cookie */
-#define DHCP_BOOTP_MIN_LEN 300 /* RFC 1542 §2.1: relays may drop shorter BOOTP messages */
-#define DHCP_MIN_MAX_MSG   576 /* RFC 2131 §2: every client accepts 576-byte IP datagrams */
+#define DHCP_SERVER_PORT    67
+#define DHCP_CLIENT_PORT    68
+#define DHCP_MAGIC	    0x63825363u
+#define DHCP_FIXED_LEN	    236 /* BOOTP header up to the options field */
+#define DHCP_MIN_LEN	    240 /* fixed header + magic cookie */
+#define DHCP_BOOTP_MIN_LEN  300 /* RFC 1542 §2.1: relays may drop shorter BOOTP messages */
+#define DHCP_MIN_MAX_MSG    576 /* RFC 2131 §2: every client accepts 576-byte IP datagrams */
 #define DHCP_FLAG_BROADCAST 0x8000u
-#define DHCP_OP_REQUEST	   1
-#define DHCP_OP_REPLY	   2
-#define DHCP_HTYPE_ETHER   1
+#define DHCP_OP_REQUEST	    1
+#define DHCP_OP_REPLY	    2
+#define DHCP_HTYPE_ETHER    1
 
 enum dhcp_msg_type {
 	DHCP_NONE = 0, /* no option 53: plain BOOTP */
@@ -133,7 +133,8 @@ struct dhcp_msg {
 /* Decode a UDP payload. Returns DT_OK; DT_ETRUNC when shorter than 240 bytes or an option in the
  * options field runs past the end; DT_EINVAL for a bad op, hlen > 16, bad magic cookie, an option
  * breaking its length rule, a second copy of a fixed-length option or of 82, more than
- * DHCP_MAX_OPTS options, bad option 52/53 values or an option running past the end of sname/file. *why (may be NULL) gets a static description. m is fully written. */
+ * DHCP_MAX_OPTS options, bad option 52/53 values or an option running past the end of sname/file.
+ * *why (may be NULL) gets a static description. m is fully written. */
 int dhcp_decode(const void *buf, size_t len, struct dhcp_msg *m, const char **why);
 
 /* The option with this code (its first piece when split), or NULL. */
@@ -197,8 +198,8 @@ int dhcp_encode(const struct dhcp_out *o, void *buf, size_t cap, size_t max_len,
 /* Write a 20-byte IPv4 header and an 8-byte UDP header (checksums filled) before a DHCP payload
  * of plen bytes that the caller already placed at buf + 28. Addresses in host order. Returns 0,
  * or DT_ERANGE when cap < 28 + plen. */
-int dhcp_frame_ipudp(void *buf, size_t cap, size_t plen, uint32_t src, uint16_t sport,
-		     uint32_t dst, uint16_t dport);
+int dhcp_frame_ipudp(void *buf, size_t cap, size_t plen, uint32_t src, uint16_t sport, uint32_t dst,
+		     uint16_t dport);
 
 /* Find the UDP payload of an Ethernet frame (optionally 802.1Q-tagged) carrying IPv4/UDP with
  * port 67 or 68 at one end at least. 0 with *payload and *plen set; DT_ENOENT when the frame is

@@ -32,7 +32,8 @@ record(struct dhcp_msg *m, uint8_t code, uint8_t len, const uint8_t *val, int ar
 
 	if (len < r->min)
 		return fail(m, code, DT_EINVAL,
-			    len == 0 ? "zero-length option" : "option shorter than its minimum", why);
+			    len == 0 ? "zero-length option" : "option shorter than its minimum",
+			    why);
 	if (len > r->max)
 		return fail(m, code, DT_EINVAL, "option longer than its maximum", why);
 	if (r->unit > 1 && len % r->unit != 0)
@@ -167,8 +168,8 @@ dhcp_decode(const void *buf, size_t len, struct dhcp_msg *m, const char **why)
 		struct dt_cur v = cur_init(ov->val, ov->len);
 		m->overload = cur_u8(&v);
 		if (m->overload < 1 || m->overload > 3)
-			return fail(m, DHCP_OPT_OVERLOAD, DT_EINVAL, "option overload value not 1-3",
-				    why);
+			return fail(m, DHCP_OPT_OVERLOAD, DT_EINVAL,
+				    "option overload value not 1-3", why);
 	}
 	if (m->overload & 1) {
 		rc = parse_area(m, cur_init(file, 128), DHCP_AREA_FILE, why);

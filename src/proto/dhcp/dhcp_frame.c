@@ -45,11 +45,11 @@ dhcp_frame_ipudp(void *buf, size_t cap, size_t plen, uint32_t src, uint16_t spor
 	wcur_u8(&w, 0x45); /* IPv4, 20-byte header */
 	wcur_u8(&w, 0x10); /* DSCP/ToS: low delay, as ISC dhcpd sets it */
 	wcur_be16(&w, (uint16_t)(20 + udp_len));
-	wcur_be16(&w, 0);	/* id */
+	wcur_be16(&w, 0);      /* id */
 	wcur_be16(&w, 0x4000); /* don't fragment */
-	wcur_u8(&w, 64);	/* TTL */
-	wcur_u8(&w, 17);	/* UDP */
-	wcur_be16(&w, 0);	/* checksum, below */
+	wcur_u8(&w, 64);       /* TTL */
+	wcur_u8(&w, 17);       /* UDP */
+	wcur_be16(&w, 0);      /* checksum, below */
 	wcur_be32(&w, src);
 	wcur_be32(&w, dst);
 	wcur_be16(&w, sport);
@@ -70,8 +70,8 @@ dhcp_frame_ipudp(void *buf, size_t cap, size_t plen, uint32_t src, uint16_t spor
 }
 
 int
-dhcp_frame_find(const void *frame, size_t len, const uint8_t **payload, size_t *plen,
-		uint32_t *src, uint32_t *dst)
+dhcp_frame_find(const void *frame, size_t len, const uint8_t **payload, size_t *plen, uint32_t *src,
+		uint32_t *dst)
 {
 	struct dt_cur c = cur_init(frame, len);
 	uint16_t type, sport, dport, ulen, frag;

@@ -7,7 +7,10 @@
  */
 #include "proto/dhcp/dhcp.h"
 
-#define R(n, lo, hi, u, k) {(n), (lo), (hi), (u), (k)}
+#define R(n, lo, hi, u, k)                                                                         \
+	{                                                                                          \
+		(n), (lo), (hi), (u), (k)                                                          \
+	}
 
 static const struct dhcp_opt_rule rules[256] = {
     [DHCP_OPT_SUBNET_MASK] = R("Subnet Mask", 4, 4, 1, DHCP_K_IP),
@@ -63,9 +66,9 @@ dhcp_opt_rule(uint8_t code)
 }
 
 static const char *const msg_names[DHCP_MSG__COUNT] = {
-    [DHCP_NONE] = "BOOTP",	 [DHCP_DISCOVER] = "DISCOVER", [DHCP_OFFER] = "OFFER",
-    [DHCP_REQUEST] = "REQUEST",	 [DHCP_DECLINE] = "DECLINE",   [DHCP_ACK] = "ACK",
-    [DHCP_NAK] = "NAK",		 [DHCP_RELEASE] = "RELEASE",   [DHCP_INFORM] = "INFORM",
+    [DHCP_NONE] = "BOOTP",	[DHCP_DISCOVER] = "DISCOVER", [DHCP_OFFER] = "OFFER",
+    [DHCP_REQUEST] = "REQUEST", [DHCP_DECLINE] = "DECLINE",   [DHCP_ACK] = "ACK",
+    [DHCP_NAK] = "NAK",		[DHCP_RELEASE] = "RELEASE",   [DHCP_INFORM] = "INFORM",
 };
 
 const char *

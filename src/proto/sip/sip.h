@@ -272,6 +272,9 @@ void sip_out_request(struct sip_out *o, const char *method, struct dt_slice uri)
 void sip_out_hdr(struct sip_out *o, const char *name, struct dt_slice value);
 void sip_out_hdrf(struct sip_out *o, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Raw bytes / a decimal number appended as they are (to compose a header value piecewise). */
+void sip_out_raw(struct sip_out *o, const char *p, size_t n);
+void sip_out_uint(struct sip_out *o, uint64_t v);
 /* Copy every header with this id from m under its canonical name. */
 void sip_out_copy(struct sip_out *o, const struct sip_msg *m, int id);
 /* The headers a response copies (RFC 3261 §8.2.6.2): Via (all), From, To (with ;tag=to_tag added

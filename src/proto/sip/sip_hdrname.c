@@ -5,34 +5,35 @@
 static const struct {
 	const char *name;
 	char compact; /* 0 = none */
+	uint8_t len;
 } hdr_names[SIP_H__COUNT] = {
-    [SIP_H_VIA] = {"Via", 'v'},
-    [SIP_H_FROM] = {"From", 'f'},
-    [SIP_H_TO] = {"To", 't'},
-    [SIP_H_CALL_ID] = {"Call-ID", 'i'},
-    [SIP_H_CSEQ] = {"CSeq", 0},
-    [SIP_H_CONTACT] = {"Contact", 'm'},
-    [SIP_H_EXPIRES] = {"Expires", 0},
-    [SIP_H_MAX_FORWARDS] = {"Max-Forwards", 0},
-    [SIP_H_CONTENT_LENGTH] = {"Content-Length", 'l'},
-    [SIP_H_CONTENT_TYPE] = {"Content-Type", 'c'},
-    [SIP_H_AUTHORIZATION] = {"Authorization", 0},
-    [SIP_H_USER_AGENT] = {"User-Agent", 0},
-    [SIP_H_REASON] = {"Reason", 0},
-    [SIP_H_SUPPORTED] = {"Supported", 'k'},
-    [SIP_H_REQUIRE] = {"Require", 0},
-    [SIP_H_PROXY_REQUIRE] = {"Proxy-Require", 0},
-    [SIP_H_EVENT] = {"Event", 'o'},
-    [SIP_H_ROUTE] = {"Route", 0},
-    [SIP_H_RECORD_ROUTE] = {"Record-Route", 0},
-    [SIP_H_DATE] = {"Date", 0},
-    [SIP_H_REFER_TO] = {"Refer-To", 'r'},
-    [SIP_H_WWW_AUTHENTICATE] = {"WWW-Authenticate", 0},
-    [SIP_H_SUBSCRIPTION_STATE] = {"Subscription-State", 0},
-    [SIP_H_ACCEPT] = {"Accept", 0},
-    [SIP_H_ALLOW] = {"Allow", 0},
-    [SIP_H_MIN_EXPIRES] = {"Min-Expires", 0},
-    [SIP_H_SERVER] = {"Server", 0},
+    [SIP_H_VIA] = {"Via", 'v', 3},
+    [SIP_H_FROM] = {"From", 'f', 4},
+    [SIP_H_TO] = {"To", 't', 2},
+    [SIP_H_CALL_ID] = {"Call-ID", 'i', 7},
+    [SIP_H_CSEQ] = {"CSeq", 0, 4},
+    [SIP_H_CONTACT] = {"Contact", 'm', 7},
+    [SIP_H_EXPIRES] = {"Expires", 0, 7},
+    [SIP_H_MAX_FORWARDS] = {"Max-Forwards", 0, 12},
+    [SIP_H_CONTENT_LENGTH] = {"Content-Length", 'l', 14},
+    [SIP_H_CONTENT_TYPE] = {"Content-Type", 'c', 12},
+    [SIP_H_AUTHORIZATION] = {"Authorization", 0, 13},
+    [SIP_H_USER_AGENT] = {"User-Agent", 0, 10},
+    [SIP_H_REASON] = {"Reason", 0, 6},
+    [SIP_H_SUPPORTED] = {"Supported", 'k', 9},
+    [SIP_H_REQUIRE] = {"Require", 0, 7},
+    [SIP_H_PROXY_REQUIRE] = {"Proxy-Require", 0, 13},
+    [SIP_H_EVENT] = {"Event", 'o', 5},
+    [SIP_H_ROUTE] = {"Route", 0, 5},
+    [SIP_H_RECORD_ROUTE] = {"Record-Route", 0, 12},
+    [SIP_H_DATE] = {"Date", 0, 4},
+    [SIP_H_REFER_TO] = {"Refer-To", 'r', 8},
+    [SIP_H_WWW_AUTHENTICATE] = {"WWW-Authenticate", 0, 16},
+    [SIP_H_SUBSCRIPTION_STATE] = {"Subscription-State", 0, 18},
+    [SIP_H_ACCEPT] = {"Accept", 0, 6},
+    [SIP_H_ALLOW] = {"Allow", 0, 5},
+    [SIP_H_MIN_EXPIRES] = {"Min-Expires", 0, 11},
+    [SIP_H_SERVER] = {"Server", 0, 6},
 };
 
 static int
@@ -57,7 +58,8 @@ sip_hdr_lookup(struct dt_slice name)
 	}
 	for (int id = 1; id < SIP_H__COUNT; id++) {
 		const char *n = hdr_names[id].name;
-		if (lower(n[0]) == first && strlen(n) == name.len && slice_caseeq(name, n))
+		if (hdr_names[id].len == name.len && lower(n[0]) == first &&
+		    strncasecmp(name.p, n, name.len) == 0)
 			return id;
 	}
 	return SIP_H_OTHER;

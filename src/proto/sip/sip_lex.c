@@ -38,26 +38,6 @@ const uint8_t sip_cclass[256] = {
     ['v'] = ALNUM, ['w'] = ALNUM, ['x'] = ALNUM, ['y'] = ALNUM, ['z'] = ALNUM,
 };
 
-size_t
-sip_skip_lws(struct dt_cur *c)
-{
-	size_t n = 0;
-	while (sip_more(c) && SIP_IS(cur_peek(c), SIP_C_WS)) {
-		cur_skip(c, 1);
-		n++;
-	}
-	return n;
-}
-
-struct dt_slice
-sip_take(struct dt_cur *c, uint8_t cls)
-{
-	const uint8_t *from = c->p;
-	while (sip_more(c) && SIP_IS(cur_peek(c), cls))
-		cur_skip(c, 1);
-	return sip_span(from, c);
-}
-
 int
 sip_take_quoted(struct dt_cur *c, struct dt_slice *inner)
 {
@@ -85,15 +65,17 @@ struct dt_slice
 sip_trim(struct dt_slice s)
 {
 	struct dt_cur c = sip_cur(s);
-	const uint8_t *from, *last;
-	sip_skip_lws(&c);
-	from = c.p;
-	last = c.p;
-	while (sip_more(&c)) {
-		if (!SIP_IS(cur_u8(&c), SIP_C_WS))
-			last = c.p;
+	size_t lead = sip_run(&c, SIP_C_WS);
+	s.p += lead;
+	s.len -= lead;
+	/* trailing LWS: look back one byte at a time (values are short, the tail is rarely blank) */
+	while (s.len) {
+		struct dt_cur last = cur_init(s.p + s.len - 1, 1);
+		if (!SIP_IS(cur_u8(&last), SIP_C_WS))
+			break;
+		s.len--;
 	}
-	return slice_make((const char *)from, (size_t)(last - from));
+	return s;
 }
 
 int

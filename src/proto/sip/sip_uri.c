@@ -11,20 +11,6 @@
 
 #include "core/err.h"
 
-/* Where the user part ends: the last '@' (a user may contain ';', '?' and '/', RFC 4475 §3.1.1.9);
- * NULL when there is none. */
-static const uint8_t *
-find_at(struct dt_cur c)
-{
-	const uint8_t *at = NULL;
-	while (sip_more(&c)) {
-		if (cur_peek(&c) == '@')
-			at = c.p;
-		cur_skip(&c, 1);
-	}
-	return at;
-}
-
 static int
 ipv6_valid(struct dt_slice inner)
 {
@@ -105,17 +91,21 @@ sip_uri_parse(struct dt_slice s, struct sip_uri *u)
 	if (cur_u8(&c) != ':' || c.err)
 		return DT_EINVAL;
 	from = c.p;
+	at = NULL;
+	/* one pass: no LWS or control characters inside a URI, and the user part ends at the last
+	 * '@' (a user may contain ';', '?' and '/', RFC 4475 §3.1.1.9) */
 	while (sip_more(&c)) {
 		int ch = cur_u8(&c);
 		if (ch <= ' ' || ch >= 0x7f)
-			return DT_EINVAL; /* LWS or control characters inside a URI */
+			return DT_EINVAL;
+		if (ch == '@')
+			at = c.p - 1;
 	}
 	u->rest = sip_span(from, &c);
 	c.p = from;
 	u->is_sip = sip_slice_ieq(u->scheme, "sip") || sip_slice_ieq(u->scheme, "sips");
 	if (!u->is_sip)
 		return u->rest.len ? DT_OK : DT_EINVAL;
-	at = find_at(c);
 	if (at) {
 		struct dt_cur uc = cur_init(c.p, (size_t)(at - c.p));
 		u->user = sip_take(&uc, SIP_C_URIUSER);

@@ -10,10 +10,10 @@
 #include "core/mem.h"
 #include "dhcp/dhcp_priv.h"
 
-#define NET	0x0a140000u /* 10.20.0.0/24, relay 10.20.0.1 */
-#define RELAY	0x0a140001u
-#define SERVER	0x7f003201u
-#define T0	1700000000
+#define NET    0x0a140000u /* 10.20.0.0/24, relay 10.20.0.1 */
+#define RELAY  0x0a140001u
+#define SERVER 0x7f003201u
+#define T0     1700000000
 
 static struct dhcp_server *srv;
 static struct dhcp_msg msg;
@@ -132,7 +132,10 @@ handle(const struct req *q, int64_t now)
 static uint32_t
 dora(uint8_t mac_last, int64_t now)
 {
-	struct req d = {.type = DHCP_DISCOVER, .mac_last = mac_last, .giaddr = RELAY, .vendor = "Cisco Systems, Inc. IP Phone CP-8841"};
+	struct req d = {.type = DHCP_DISCOVER,
+			.mac_last = mac_last,
+			.giaddr = RELAY,
+			.vendor = "Cisco Systems, Inc. IP Phone CP-8841"};
 	struct req r = d;
 	uint32_t ip;
 
@@ -190,7 +193,11 @@ test_prl_order_and_66(void **state)
 {
 	static const uint8_t prl[] = {150, 6, 66, 3};
 	struct store_dhcp_subnet sn = subnet(NET + 10, NET + 19);
-	struct req d = {.type = DHCP_DISCOVER, .mac_last = 3, .giaddr = RELAY, .prl = prl, .prl_len = sizeof prl};
+	struct req d = {.type = DHCP_DISCOVER,
+			.mac_last = 3,
+			.giaddr = RELAY,
+			.prl = prl,
+			.prl_len = sizeof prl};
 	const struct dhcp_msg *m;
 
 	strcpy(sn.option66, "tftp.voice.example");
@@ -216,8 +223,12 @@ static void
 test_150_cisco_only(void **state)
 {
 	struct store_dhcp_subnet sn = subnet(NET + 10, NET + 19);
-	struct req pc = {.type = DHCP_DISCOVER, .mac_last = 4, .giaddr = RELAY, .vendor = "MSFT 5.0"};
-	struct req phone = {.type = DHCP_DISCOVER, .mac_last = 5, .giaddr = RELAY, .vendor = "Cisco Systems, Inc. IP Phone CP-7941G"};
+	struct req pc = {
+	    .type = DHCP_DISCOVER, .mac_last = 4, .giaddr = RELAY, .vendor = "MSFT 5.0"};
+	struct req phone = {.type = DHCP_DISCOVER,
+			    .mac_last = 5,
+			    .giaddr = RELAY,
+			    .vendor = "Cisco Systems, Inc. IP Phone CP-7941G"};
 
 	sn.tftp_cisco_only = 1;
 	assert_int_equal(dhcp_server_set_subnets(srv, &sn, 1), DT_OK);
@@ -233,8 +244,13 @@ test_nak_rules(void **state)
 {
 	uint32_t a = dora(1, T0);
 	struct req r = {.type = DHCP_REQUEST, .mac_last = 2, .giaddr = RELAY, .requested = a};
-	struct req wrong = {.type = DHCP_REQUEST, .mac_last = 2, .giaddr = RELAY, .requested = 0x0a990005};
-	struct req other = {.type = DHCP_REQUEST, .mac_last = 2, .giaddr = RELAY, .requested = a, .server_id = SERVER};
+	struct req wrong = {
+	    .type = DHCP_REQUEST, .mac_last = 2, .giaddr = RELAY, .requested = 0x0a990005};
+	struct req other = {.type = DHCP_REQUEST,
+			    .mac_last = 2,
+			    .giaddr = RELAY,
+			    .requested = a,
+			    .server_id = SERVER};
 
 	/* INIT-REBOOT for an address held by another client */
 	handle(&r, T0 + 1);
@@ -257,7 +273,8 @@ test_nak_rules(void **state)
 	/* the client chose another server: silence, our offer freed */
 	{
 		struct req d = {.type = DHCP_DISCOVER, .mac_last = 3, .giaddr = RELAY};
-		struct req sel = {.type = DHCP_REQUEST, .mac_last = 3, .giaddr = RELAY, .server_id = 0x0b000001};
+		struct req sel = {
+		    .type = DHCP_REQUEST, .mac_last = 3, .giaddr = RELAY, .server_id = 0x0b000001};
 		size_t before;
 		handle(&d, T0);
 		before = dhcp_server_n_leases(srv);
@@ -328,7 +345,8 @@ static void
 test_reservations(void **state)
 {
 	uint8_t mac5[6] = {0x00, 0x1e, 0x4a, 0, 0, 5};
-	struct req other = {.type = DHCP_REQUEST, .mac_last = 6, .giaddr = RELAY, .requested = NET + 10};
+	struct req other = {
+	    .type = DHCP_REQUEST, .mac_last = 6, .giaddr = RELAY, .requested = NET + 10};
 
 	/* 10.20.0.10 is reserved for ...05: never offered to anyone else */
 	assert_int_equal(dhcp_server_device_set(srv, mac5, NET + 10), DT_OK);
@@ -340,7 +358,8 @@ test_reservations(void **state)
 	/* a reservation outside the pool (but in the subnet) works too */
 	assert_int_equal(dhcp_server_device_set(srv, mac5, NET + 200), DT_OK);
 	{
-		struct req renew = {.type = DHCP_REQUEST, .mac_last = 5, .giaddr = RELAY, .ciaddr = NET + 10};
+		struct req renew = {
+		    .type = DHCP_REQUEST, .mac_last = 5, .giaddr = RELAY, .ciaddr = NET + 10};
 		/* renewing the old address: NAK so the phone rediscovers its reservation */
 		handle(&renew, T0 + 10);
 		assert_int_equal(reply()->msg_type, DHCP_NAK);
@@ -354,7 +373,8 @@ test_known_only(void **state)
 	struct store_dhcp_subnet sn = subnet(NET + 10, NET + 19);
 	uint8_t mac2[6] = {0x00, 0x1e, 0x4a, 0, 0, 2};
 	struct req d = {.type = DHCP_DISCOVER, .mac_last = 1, .giaddr = RELAY};
-	struct req ir = {.type = DHCP_REQUEST, .mac_last = 1, .giaddr = RELAY, .requested = NET + 12};
+	struct req ir = {
+	    .type = DHCP_REQUEST, .mac_last = 1, .giaddr = RELAY, .requested = NET + 12};
 
 	sn.known_only = 1;
 	assert_int_equal(dhcp_server_set_subnets(srv, &sn, 1), DT_OK);
@@ -375,8 +395,13 @@ static void
 test_decline_and_release(void **state)
 {
 	uint32_t a = dora(1, T0);
-	struct req dec = {.type = DHCP_DECLINE, .mac_last = 1, .giaddr = RELAY, .requested = a, .server_id = SERVER};
-	struct req rel = {.type = DHCP_RELEASE, .mac_last = 2, .giaddr = RELAY, .server_id = SERVER};
+	struct req dec = {.type = DHCP_DECLINE,
+			  .mac_last = 1,
+			  .giaddr = RELAY,
+			  .requested = a,
+			  .server_id = SERVER};
+	struct req rel = {
+	    .type = DHCP_RELEASE, .mac_last = 2, .giaddr = RELAY, .server_id = SERVER};
 	uint32_t b;
 
 	handle(&dec, T0 + 1);
@@ -414,7 +439,11 @@ test_expiry(void **state)
 {
 	uint32_t a = dora(1, T0);
 	struct req d = {.type = DHCP_DISCOVER, .mac_last = 2, .giaddr = RELAY};
-	struct req dec = {.type = DHCP_DECLINE, .mac_last = 1, .giaddr = RELAY, .requested = a, .server_id = SERVER};
+	struct req dec = {.type = DHCP_DECLINE,
+			  .mac_last = 1,
+			  .giaddr = RELAY,
+			  .requested = a,
+			  .server_id = SERVER};
 	struct dhcp_pool_stats st;
 
 	handle(&d, T0);
@@ -473,9 +502,10 @@ test_exhaustion_and_flood(void **state)
 static void
 test_restored_leases(void **state)
 {
-	struct store_dhcp_lease l = {NET + 10, {0x00, 0x1e, 0x4a, 0, 0, 9}, STORE_DHCP_BOUND,
-				     T0 + 3600, ""};
-	struct req steal = {.type = DHCP_REQUEST, .mac_last = 1, .giaddr = RELAY, .requested = NET + 10};
+	struct store_dhcp_lease l = {
+	    NET + 10, {0x00, 0x1e, 0x4a, 0, 0, 9}, STORE_DHCP_BOUND, T0 + 3600, ""};
+	struct req steal = {
+	    .type = DHCP_REQUEST, .mac_last = 1, .giaddr = RELAY, .requested = NET + 10};
 
 	/* after a restart, a lease from the database is never given to another client */
 	assert_int_equal(dhcp_server_lease_load(srv, &l), DT_OK);

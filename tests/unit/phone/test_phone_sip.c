@@ -1,6 +1,7 @@
 /* summary: unit tests for src/phone/phone_sip.c's REGISTER (parsed back with the shared SIP codec:
  * Cisco Contact parameters, Reason with load IDs, multipart bulkregisterreq body on the first
- * REGISTER only) and phone_digest.c (RFC 2617 §3.5 worked example). */
+ * REGISTER only), the standby keepalive REGISTER and phone_digest.c (RFC 2617 §3.5 worked example).
+ */
 #include "dt_test.h"
 
 #include <stdio.h>
@@ -111,6 +112,33 @@ test_refresh_and_unregister_are_bare(void **state)
 }
 
 static void
+test_standby_keepalive_register(void **state)
+{
+	struct phone_env env;
+	struct phone ph;
+	char buf[4096];
+	struct sip_msg m;
+	struct phone_cm standby = {"127.0.0.9", 5070, 1};
+	struct phone_reg_to to = {&standby, 40000, 7, "ka-1@SEP00AABBCCDDEE", 1};
+	make_phone(&env, &ph);
+	snprintf(ph.sip.auth_hdr, sizeof ph.sip.auth_hdr, "Digest username=\"2001\"");
+	int n = phone_sip_build(&ph, &to, buf, sizeof buf, 0, 0);
+	assert_true(n > 0);
+	assert_int_equal(sip_msg_parse(buf, (size_t)n, SIP_PARSE_STREAM, 0, &m), DT_OK);
+	assert_int_equal(sip_msg_check(&m), DT_OK);
+	assert_true(slice_eq(m.ruri, "sip:127.0.0.9"));
+	assert_true(slice_eq(hdr(&m, SIP_H_EXPIRES), "0"));
+	assert_true(slice_eq(hdr(&m, SIP_H_CALL_ID), "ka-1@SEP00AABBCCDDEE"));
+	assert_true(slice_eq(hdr(&m, SIP_H_CSEQ), "7 REGISTER"));
+	struct dt_slice contact = hdr(&m, SIP_H_CONTACT);
+	assert_true(contains(contact, "@127.1.0.5:40000;transport=tcp>"));
+	assert_true(contains(contact, ";expires=0;cisco-keep-alive"));
+	/* the active member's credentials are not sent to the standby */
+	assert_null(sip_msg_hdr(&m, SIP_H_AUTHORIZATION, 0));
+	assert_null(sip_msg_hdr(&m, SIP_H_REASON, 0));
+}
+
+static void
 test_digest_rfc2617_example(void **state)
 {
 	char out[33];
@@ -132,6 +160,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_first_register_is_cisco_shaped),
 	    cmocka_unit_test(test_refresh_and_unregister_are_bare),
+	    cmocka_unit_test(test_standby_keepalive_register),
 	    cmocka_unit_test(test_digest_rfc2617_example),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,8 +15,8 @@
 static inline xmlDocPtr
 pt_parse(const void *p, size_t n)
 {
-	return xmlReadMemory(p, (int)n, "gen.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-							 XML_PARSE_NOWARNING);
+	return xmlReadMemory(p, (int)n, "gen.xml", NULL,
+			     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 }
 
 /* Number of nodes matching expr. */

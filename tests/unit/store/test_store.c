@@ -163,6 +163,66 @@ test_model_catalogue(void **state)
 }
 
 static void
+exec_sql(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(store_sqlite(st), sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+}
+
+/* A new binary with a changed data/models.tsv (simulated: a stale hash and edited rows) brings the
+ * table back to the file, logs what changed, and keeps a model a device still uses. */
+static void
+test_model_catalogue_resync(void **state)
+{
+	struct fx *f = *state;
+	struct dt_errbuf e = {0, ""};
+	struct store_model m;
+	struct store *again;
+
+	exec_sql(f->st, "UPDATE model SET buttons = 9 WHERE name = '8851';"
+			"INSERT INTO model VALUES ('X1', 'Gone', 1, 1, 'p', 'l', 'd', 'j', 'v');"
+			"INSERT INTO model VALUES ('X2', 'Used', 2, 1, 'p', 'l', 'd', 'j', 'v');"
+			"UPDATE meta SET value = 'stale' WHERE key = 'models_tsv'");
+	assert_int_equal(add_dev(f->st, "0000000000D1", "X2", &e), DT_OK);
+	int64_t mark = count(f->st, "SELECT max(seq) FROM change_log");
+	assert_int_equal(store_open(f->dir, &again, &e), DT_OK);
+	assert_int_equal(store_model_get(again, "8851", &m, &e), DT_OK);
+	assert_int_equal(m.buttons, 5);
+	assert_int_equal(store_model_get(again, "X1", &m, &e), DT_ENOENT);
+	assert_int_equal(store_model_get(again, "X2", &m, &e), DT_OK);
+	assert_int_equal(count(again, "SELECT count(*) FROM change_log WHERE kind = 'model' AND "
+				      "key IN ('8851', 'X1') AND seq > (SELECT max(seq) - 2 FROM "
+				      "change_log)"),
+			 2);
+	assert_true(count(again, "SELECT max(seq) FROM change_log") == mark + 2);
+	store_close(again);
+}
+
+/* The change log is kept bounded: past 2 × 500,000 rows, opening prunes to the newest 500,000. */
+static void
+test_change_log_bounded(void **state)
+{
+	struct fx *f = *state;
+	struct dt_errbuf e = {0, ""};
+	struct store *again;
+	int64_t top;
+
+	exec_sql(f->st, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+			"999980) INSERT INTO change_log (kind, key) SELECT 'device', 'x' FROM n");
+	assert_int_equal(store_open(f->dir, &again, &e), DT_OK);
+	store_close(again);
+	assert_true(count(f->st, "SELECT count(*) FROM change_log") > 999980); /* below the bound */
+	exec_sql(f->st, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < "
+			"100) INSERT INTO change_log (kind, key) SELECT 'device', 'y' FROM n");
+	assert_int_equal(store_changes_last(f->st, &top, &e), DT_OK);
+	assert_int_equal(store_open(f->dir, &again, &e), DT_OK);
+	store_close(again);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM change_log"), 500000);
+	assert_int_equal(count(f->st, "SELECT max(seq) FROM change_log"), top);
+}
+
+static void
 test_mac_forms(void **state)
 {
 	static const char *good[] = {"001122aabbcc", "00:11:22:AA:BB:CC", "0011.22aa.bbcc",
@@ -287,6 +347,17 @@ test_device_validation(void **state)
 	assert_string_equal(got.softkey_template, "Standard User");
 	assert_string_equal(got.dial_rules, "");
 	assert_int_equal(store_device_get(f->st, "sep00112233aabb", &got, &e), DT_OK);
+	/* A reservation is unique whatever its spelling (stored canonical). */
+	memset(&d, 0, sizeof d);
+	snprintf(d.mac, sizeof d.mac, "0011223344C1");
+	snprintf(d.model, sizeof d.model, "8851");
+	snprintf(d.ip, sizeof d.ip, "2001:DB8:0::1");
+	assert_int_equal(store_device_add(f->st, &d, &e), DT_OK);
+	assert_string_equal(d.ip, "2001:db8::1");
+	snprintf(d.mac, sizeof d.mac, "0011223344C2");
+	d.name[0] = 0;
+	snprintf(d.ip, sizeof d.ip, "2001:db8:0:0::1");
+	assert_int_equal(store_device_add(f->st, &d, &e), DT_ECONFLICT);
 	assert_int_equal(store_device_get(f->st, "SEP001122334455", &got, &e), DT_ENOENT);
 	assert_int_equal(store_device_get(f->st, "phone1", &got, &e), DT_EINVAL);
 	assert_non_null(strstr(e.msg, "device:"));
@@ -335,9 +406,10 @@ test_update_delete_and_change_log(void **state)
 	assert_int_equal(store_device_delete(f->st, "00:11:22:33:44:5a", &e), DT_ENOENT);
 
 	assert_int_equal(store_changes_since(f->st, mark, log_change, &s, &last, &e), DT_OK);
-	assert_string_equal(s.text, "device SEP001122334455;line 2001;line 2001;"
+	/* One entry per object and transaction (a line add logs its DN and its device once). */
+	assert_string_equal(s.text, "device SEP001122334455;line 2001;"
 				    "device SEP001122334455;device SEP001122334455;"
-				    "device SEP00112233445A;line 2002;line 2002;"
+				    "device SEP00112233445A;line 2002;"
 				    "device SEP00112233445A;device SEP00112233445A;");
 	int64_t max;
 	assert_int_equal(store_changes_last(f->st, &max, &e), DT_OK);
@@ -419,6 +491,38 @@ test_shared_line_and_conflicts(void **state)
 	assert_int_equal(count(f->st, "SELECT count(*) FROM line_appearance"), 2);
 }
 
+static int
+dev_lines_row(const struct store_device *d, const struct store_line *l, int n, void *arg)
+{
+	struct lines *x = arg;
+	size_t len = strlen(x->text);
+	len += snprintf(x->text + len, sizeof x->text - len, "%s:", d->name);
+	for (int i = 0; i < n; i++)
+		len += snprintf(x->text + len, sizeof x->text - len, "%d=%s/%s,", l[i].button,
+				l[i].dn, l[i].device);
+	snprintf(x->text + len, sizeof x->text - len, ";");
+	return 0;
+}
+
+static void
+test_device_lines_walk(void **state)
+{
+	struct fx *f = *state;
+	struct dt_errbuf e = {0, ""};
+	struct lines x = {""};
+
+	assert_int_equal(add_dev(f->st, "0000000000E2", "8851", &e), DT_OK);
+	assert_int_equal(add_dev(f->st, "0000000000E1", "8851", &e), DT_OK);
+	assert_int_equal(add_dev(f->st, "0000000000E3", "8851", &e), DT_OK);
+	assert_int_equal(add_line(f->st, "5002", "SEP0000000000E1", 4, NULL, &e), DT_OK);
+	assert_int_equal(add_line(f->st, "5001", "SEP0000000000E1", 2, NULL, &e), DT_OK);
+	assert_int_equal(add_line(f->st, "5001", "SEP0000000000E3", 1, NULL, &e), DT_OK);
+	assert_int_equal(store_device_lines_foreach(f->st, dev_lines_row, &x, &e), DT_OK);
+	assert_string_equal(x.text,
+			    "SEP0000000000E1:2=5001/SEP0000000000E1,4=5002/SEP0000000000E1,;"
+			    "SEP0000000000E2:;SEP0000000000E3:1=5001/SEP0000000000E3,;");
+}
+
 static void
 test_transactions_roll_back(void **state)
 {
@@ -439,9 +543,14 @@ test_transactions_roll_back(void **state)
 	assert_int_equal(add_dev(f->st, "0000000000B1", "8841", &e), DT_OK);
 	assert_int_equal(add_line(f->st, "3001", "SEP0000000000B1", 9, NULL, &e), DT_ERANGE);
 	assert_int_equal(add_dev(f->st, "0000000000B2", "8841", &e), DT_OK);
+	/* The failed add's change-log rows were rolled back: the same DN added now is logged. */
+	assert_int_equal(add_line(f->st, "3001", "SEP0000000000B2", 1, NULL, &e), DT_OK);
 	assert_int_equal(store_commit(f->st, &e), DT_OK);
 	assert_int_equal(count(f->st, "SELECT count(*) FROM device"), 2);
-	assert_int_equal(count(f->st, "SELECT count(*) FROM line"), 0);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM line"), 1);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM change_log WHERE kind = 'line' AND "
+				      "key = '3001'"),
+			 1);
 	assert_int_equal(store_commit(f->st, &e), DT_EINVAL);
 }
 
@@ -485,10 +594,19 @@ test_nodes_groups_pools(void **state)
 	assert_int_equal(g.members[0].sips_port, 5061);
 	/* A second node does not join a group that already has members; ensure is idempotent. */
 	assert_int_equal(store_node_ensure(f->st, "cm2", "10.0.0.2", "sip", &e), DT_OK);
-	assert_int_equal(store_node_ensure(f->st, "cm1", "10.9.9.9", "sip", &e), DT_OK);
 	assert_int_equal(store_cmgroup_get(f->st, "Default", &g, &e), DT_OK);
 	assert_int_equal(g.n_members, 1);
 	assert_int_equal(count(f->st, "SELECT count(*) FROM node"), 2);
+	/* serve restarted on another address: its own node follows, and the pool is rebuilt. */
+	int64_t mark = count(f->st, "SELECT max(seq) FROM change_log");
+	assert_int_equal(store_node_ensure(f->st, "cm1", "10.9.9.9", "sip", &e), DT_OK);
+	assert_int_equal(store_cmgroup_get(f->st, "Default", &g, &e), DT_OK);
+	assert_string_equal(g.members[0].address, "10.9.9.9");
+	assert_int_equal(count(f->st,
+			       "SELECT count(*) FROM change_log WHERE kind = 'pool' AND "
+			       "key = 'Default' AND seq > (SELECT max(seq) - 2 FROM change_log)"),
+			 1);
+	assert_true(count(f->st, "SELECT max(seq) FROM change_log") == mark + 2);
 
 	assert_int_equal(store_cmgroup_add_member(f->st, "Default", "cm2", -1, 0, 0, &e), DT_OK);
 	assert_int_equal(store_cmgroup_add_member(f->st, "Default", "cm2", -1, 0, 0, &e),
@@ -499,6 +617,11 @@ test_nodes_groups_pools(void **state)
 	snprintf(n.address, sizeof n.address, "cm3.example.com");
 	assert_int_equal(store_node_add(f->st, &n, &e), DT_OK);
 	assert_int_equal(store_node_add(f->st, &n, &e), DT_EEXIST);
+	/* A node the admin added keeps its address whatever serve listens on. */
+	assert_int_equal(store_node_ensure(f->st, "cm3", "10.3.3.3", "sip", &e), DT_OK);
+	assert_int_equal(count(f->st, "SELECT count(*) FROM node WHERE name = 'cm3' AND address = "
+				      "'cm3.example.com'"),
+			 1);
 	assert_int_equal(store_cmgroup_add_member(f->st, "Default", "cm3", 1, 0, 0, &e),
 			 DT_ECONFLICT);
 	assert_true(strncmp(e.msg, "priority:", 9) == 0);
@@ -547,10 +670,13 @@ main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_migrations_and_seed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_model_catalogue, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_model_catalogue_resync, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_change_log_bounded, setup, teardown),
 	    cmocka_unit_test(test_mac_forms),
 	    cmocka_unit_test_setup_teardown(test_device_validation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_update_delete_and_change_log, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_shared_line_and_conflicts, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_device_lines_walk, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transactions_roll_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_second_connection_sees_commit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nodes_groups_pools, setup, teardown),

@@ -44,8 +44,10 @@ test_failures_grouped_and_table(void **state)
 	storm_stats_fail(&st, 10, "403", "registration rejected: 403 Forbidden");
 	storm_stats_fail(&st, 10, "403", "registration rejected: 403 Forbidden (other)");
 	storm_stats_fail(&st, 3, "timeout", "no DHCP OFFER");
+	storm_stats_unfinished(&st, 3);
 	assert_int_equal(st.failed, 3);
-	assert_int_equal(st.n_fails, 2);
+	assert_int_equal(st.unfinished, 1);
+	assert_int_equal(st.n_fails, 3);
 	assert_int_equal(st.fails[0].count, 2);
 	assert_string_equal(st.fails[0].example, "registration rejected: 403 Forbidden");
 	st.registered = 2;
@@ -63,6 +65,7 @@ test_failures_grouped_and_table(void **state)
 	assert_non_null(strstr(text, "10  sip_register"));
 	assert_non_null(strstr(text, "403"));
 	assert_non_null(strstr(text, "no DHCP OFFER"));
+	assert_non_null(strstr(text, "unfinished"));
 	free(text);
 
 	char path[] = "/tmp/dt-plot-XXXXXX";

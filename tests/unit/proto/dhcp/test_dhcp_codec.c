@@ -34,8 +34,8 @@ static struct dhcp_msg msg;
 static void
 test_decode_discover(void **state)
 {
-	static const uint8_t opts[] = {53, 1, 1, 55, 7, 1, 66, 6, 3, 15, 150, 35, 60, 9, 'C', 'i',
-				       's', 'c', 'o', ' ', 'C', 'P', 0, 255};
+	static const uint8_t opts[] = {53, 1, 1,   55,	7,   1,	  66,  6,   3,	 15,  150, 35,
+				       60, 9, 'C', 'i', 's', 'c', 'o', ' ', 'C', 'P', 0,   255};
 	uint8_t buf[600];
 	size_t n = build(buf, sizeof buf, opts, sizeof opts);
 	const char *why;
@@ -205,9 +205,9 @@ static void
 test_encode_offer_bytes(void **state)
 {
 	/* tshark: DHCP Offer, 54=10.1.1.1, 51=3600, 1=255.255.255.0, 150=10.1.1.5,10.1.1.6 */
-	static const uint8_t expect_opts[] = {53, 1, 2,	 54, 4, 10, 1,	1,  1,	51, 4, 0,  0,
-					      14, 16, 1, 4, 255, 255, 255, 0, 150, 8,	10, 1, 1,
-					      5,  10, 1, 1, 6,	 255};
+	static const uint8_t expect_opts[] = {53, 1,  2,  54, 4, 10, 1,	  1,   1,   51, 4,
+					      0,  0,  14, 16, 1, 4,  255, 255, 255, 0,	150,
+					      8,  10, 1,  1,  5, 10, 1,	  1,   6,   255};
 	struct dhcp_out o;
 	uint32_t tftp[2] = {0x0a010105, 0x0a010106};
 	uint8_t buf[600];
@@ -276,9 +276,9 @@ test_frame_roundtrip(void **state)
 	memset(frame, 0, sizeof frame);
 	frame[12] = 0x08;
 	memset(frame + 14 + 28, 0x5a, 300);
-	assert_int_equal(dhcp_frame_ipudp(frame + 14, sizeof frame - 14, 300, 0x0a000001, 67,
-					  0xffffffff, 68),
-			 DT_OK);
+	assert_int_equal(
+	    dhcp_frame_ipudp(frame + 14, sizeof frame - 14, 300, 0x0a000001, 67, 0xffffffff, 68),
+	    DT_OK);
 	/* IPv4 header checksum verifies to zero when summed with itself */
 	{
 		uint32_t sum = 0;
@@ -304,11 +304,16 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_decode_discover),  cmocka_unit_test(test_option150_rules),
-	    cmocka_unit_test(test_option66_and_53_rules), cmocka_unit_test(test_duplicates),
-	    cmocka_unit_test(test_truncation),	     cmocka_unit_test(test_header_rules),
-	    cmocka_unit_test(test_overload),	     cmocka_unit_test(test_encode_offer_bytes),
-	    cmocka_unit_test(test_encode_rules),     cmocka_unit_test(test_frame_roundtrip),
+	    cmocka_unit_test(test_decode_discover),
+	    cmocka_unit_test(test_option150_rules),
+	    cmocka_unit_test(test_option66_and_53_rules),
+	    cmocka_unit_test(test_duplicates),
+	    cmocka_unit_test(test_truncation),
+	    cmocka_unit_test(test_header_rules),
+	    cmocka_unit_test(test_overload),
+	    cmocka_unit_test(test_encode_offer_bytes),
+	    cmocka_unit_test(test_encode_rules),
+	    cmocka_unit_test(test_frame_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

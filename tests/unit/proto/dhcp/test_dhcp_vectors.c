@@ -5,8 +5,9 @@
  * VECTORS lines: `name,input,expected` with paths relative to the repository root. A .pcap input
  * is read packet by packet (Ethernet/IPv4/UDP 67-68); a .bin input is one UDP payload. Each packet
  * gives "# packet N" then dhcp_format() text or "error: NAME: why (option C)". The expected files
- * were produced by this decoder and checked against `tshark -V` by hand (see docs/protocols/dhcp.md);
- * set DHCP_VECTORS_WRITE=1 to rewrite them after a deliberate format change.
+ * were produced by this decoder and checked against `tshark -V` by hand (see
+ * docs/protocols/dhcp.md); set DHCP_VECTORS_WRITE=1 to rewrite them after a deliberate format
+ * change.
  */
 #include "dt_test.h"
 

@@ -1,0 +1,543 @@
+/* summary: the DHCP service on the shared event loop: sockets in, dhcp_server decisions, lease
+ * writes, replies out (RFC 2131 §4.1), database changes applied live.
+ *
+ * Relay mode (always): a UDP socket on [server] listen : [dhcp] port; replies to a relay go to
+ * giaddr:67 from it. Direct mode ([dhcp] interface set): a UDP socket bound to that interface on
+ * port 67 receives the clients' broadcasts, and a packet socket sends to chaddr or broadcast.
+ * A lease change is written before the reply leaves: with persist_batch_ms = 0 each change is its
+ * own transaction; with persist_batch_ms = N, changes of N ms are committed together and the
+ * replies that depend on them wait for that commit (group commit), so an ACKed lease is always on
+ * disk and kill -9 loses only un-ACKed work (see docs/protocols/dhcp.md "Persistence").
+ * Subnets, reservations and option 150 nodes follow the database through the change log, polled
+ * with PRAGMA data_version every 250 ms and on serve's db_changed.
+ */
+#include "svc/svc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/mem.h"
+#include "dhcp/dhcp_server.h"
+#include "store/store.h"
+#include "store/store_dhcp.h"
+
+#define RX_BURST	64  /* datagrams read per readiness event */
+#define TICK_MS		250 /* database change poll */
+#define EXPIRE_S	5   /* lease ageing */
+#define LOG_PER_S	20  /* rate limit of per-packet warnings */
+#define EXHAUST_LOG_S	10  /* one exhaustion warning per subnet per 10 s */
+#define MAX_PENDING	512 /* replies waiting for a batch commit */
+#define MAX_SUBNET_WARN 64
+
+struct pending {
+	uint8_t buf[DHCP_IPUDP_LEN + 1500];
+	size_t len;
+	uint32_t dst_ip;
+	uint16_t dst_port;
+	uint8_t l2_unicast, l2_broadcast, to_relay;
+	uint8_t mac[6];
+};
+
+struct dhcp_svc {
+	struct event_base *base;
+	const struct dt_conf *conf;
+	struct store *st;
+	struct dhcp_server *srv;
+	struct store_dhcp_writer *w;
+	int udp_fd, if_fd, pkt_fd, ifindex;
+	uint32_t server_id, if_addr;
+	struct event *udp_ev, *if_ev, *tick_ev, *batch_ev;
+	int64_t data_version, change_seq, last_expire;
+	int reload_subnets, reload_nodes;
+	/* counters */
+	unsigned long long rx, offers, acks, naks, informs, drops, malformed, tx_err, db_err;
+	/* log rate limit */
+	int64_t log_sec;
+	int log_n;
+	unsigned long long suppressed;
+	int64_t exhaust_warned[MAX_SUBNET_WARN];
+	/* batch mode */
+	struct pending *pend;
+	int n_pend;
+	uint8_t txbuf[DHCP_IPUDP_LEN + 1500];
+	uint8_t rxbuf[2048];
+	struct dhcp_msg msg;
+	struct dhcp_reply rep;
+};
+
+static void
+mac_name(const uint8_t *mac, char out[16])
+{
+	snprintf(out, 16, "SEP%02X%02X%02X%02X%02X%02X", mac[0], mac[1], mac[2], mac[3], mac[4],
+		 mac[5]);
+}
+
+/* Per-packet warnings are limited to LOG_PER_S lines a second: a DISCOVER flood must not turn
+ * into a log flood. The count of suppressed lines is logged on the next tick. */
+static int
+may_log(struct dhcp_svc *s)
+{
+	int64_t now = time(NULL);
+
+	if (now != s->log_sec) {
+		s->log_sec = now;
+		s->log_n = 0;
+	}
+	if (s->log_n++ < LOG_PER_S)
+		return 1;
+	s->suppressed++;
+	return 0;
+}
+
+static void
+send_one(struct dhcp_svc *s, uint8_t *buf, size_t len, uint32_t dst_ip, uint16_t dst_port,
+	 int to_relay, int l2_unicast, int l2_broadcast, const uint8_t *mac)
+{
+	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	struct sockaddr_in sa;
+
+	if ((l2_unicast || l2_broadcast) && s->pkt_fd >= 0 && !to_relay) {
+		if (dhcp_sock_send_frame(s->pkt_fd, s->ifindex, l2_broadcast ? bcast : mac, buf,
+					 DHCP_IPUDP_LEN + 1500, len, s->if_addr, dst_ip) != DT_OK)
+			goto fail;
+		return;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons(dst_port);
+	/* Without a packet socket a frame to chaddr is impossible: broadcast instead (the client
+	 * accepts it; RFC 2131 §4.1 allows broadcast when unicast cannot be done). */
+	sa.sin_addr.s_addr = htonl(l2_unicast ? 0xffffffffu : dst_ip);
+	if (sendto(s->udp_fd, buf + DHCP_IPUDP_LEN, len, 0, (struct sockaddr *)&sa, sizeof sa) < 0)
+		goto fail;
+	return;
+fail:
+	s->tx_err++;
+	if (may_log(s)) {
+		char a[16];
+		dt_log(DT_WARN, "dhcp", NULL, "send to %s:%u failed: %s",
+		       store_dhcp_ip_text(dst_ip, a), dst_port, strerror(errno));
+	}
+}
+
+static void
+flush_pending(struct dhcp_svc *s)
+{
+	struct dt_errbuf e = {0, ""};
+
+	if (store_dhcp_writer_commit(s->w, &e) != DT_OK) {
+		/* Nothing was promised yet: the clients retry and get a fresh decision. */
+		s->db_err++;
+		dt_log(DT_ERROR, "dhcp", NULL, "%s: %d replies not sent", e.msg, s->n_pend);
+		s->n_pend = 0;
+		return;
+	}
+	for (int i = 0; i < s->n_pend; i++) {
+		struct pending *p = &s->pend[i];
+		send_one(s, p->buf, p->len, p->dst_ip, p->dst_port, p->to_relay, p->l2_unicast,
+			 p->l2_broadcast, p->mac);
+	}
+	s->n_pend = 0;
+}
+
+static void
+on_batch(evutil_socket_t fd, short what, void *arg)
+{
+	flush_pending(arg);
+}
+
+/* Write the lease changes of rep; 0 when done (or none), -1 when the database failed. */
+static int
+persist(struct dhcp_svc *s, const struct dhcp_reply *r, const char *dev)
+{
+	struct dt_errbuf e = {0, ""};
+	int rc = DT_OK;
+
+	if (r->n_persist == 0)
+		return 0;
+	if (s->pend) {
+		struct timeval tv = {0, (suseconds_t)s->conf->dhcp.persist_batch_ms * 1000};
+		if (!s->n_pend && !evtimer_pending(s->batch_ev, NULL))
+			evtimer_add(s->batch_ev, &tv);
+		rc = store_dhcp_writer_begin(s->w, &e);
+	}
+	for (int i = 0; rc == DT_OK && i < r->n_persist; i++)
+		rc = r->persist[i].remove
+			 ? store_dhcp_lease_remove(s->w, r->persist[i].lease.ip, &e)
+			 : store_dhcp_lease_put(s->w, &r->persist[i].lease, &e);
+	if (rc == DT_OK)
+		return 0;
+	s->db_err++;
+	dt_log(DT_ERROR, "dhcp", dev, "lease not stored, reply withheld: %s", e.msg);
+	return -1;
+}
+
+static void
+log_options(const struct dhcp_out *o, const char *dev, uint32_t yiaddr)
+{
+	/* Operators debugging option 150 need the bytes: DHCP test tools often mis-decode it. */
+	char hex[DHCP_OUT_OPTS_CAP * 2 + 1], a[16];
+	size_t i;
+
+	for (i = 0; i < o->opts_len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", o->opts[i]);
+	hex[2 * i] = '\0';
+	dt_log(DT_DEBUG, "dhcp", dev, "sent %s yiaddr %s options %sff",
+	       dhcp_msg_type_name(o->opts[2]), store_dhcp_ip_text(yiaddr, a), hex);
+}
+
+static void
+warn_exhausted(struct dhcp_svc *s, const struct dhcp_reply *r, const char *dev, int64_t now)
+{
+	struct dhcp_pool_stats ps;
+	char a[16];
+	int slot = r->subnet % MAX_SUBNET_WARN;
+
+	if (r->subnet < 0 || now - s->exhaust_warned[slot] < EXHAUST_LOG_S)
+		return;
+	s->exhaust_warned[slot] = now;
+	dhcp_server_pool_stats(s->srv, r->subnet, &ps);
+	dt_log(DT_WARN, "dhcp", dev,
+	       "pool of %s/%d exhausted: %u of %u addresses in use, %llu DISCOVERs unanswered so "
+	       "far",
+	       store_dhcp_ip_text(ps.network, a), ps.prefix, ps.in_use, ps.size,
+	       (unsigned long long)ps.exhausted);
+}
+
+static void
+process(struct dhcp_svc *s, size_t n, const struct sockaddr_in *from)
+{
+	struct dhcp_reply *r = &s->rep;
+	int64_t now = time(NULL);
+	const char *why;
+	char dev[16], a[16];
+	size_t len;
+	int rc;
+
+	s->rx++;
+	rc = dhcp_decode(s->rxbuf, n, &s->msg, &why);
+	if (rc != DT_OK) {
+		s->malformed++;
+		if (may_log(s)) {
+			char opt[24] = "";
+			if (s->msg.bad_opt)
+				snprintf(opt, sizeof opt, " (option %u)", s->msg.bad_opt);
+			dt_log(DT_WARN, "dhcp", NULL,
+			       "malformed packet from %s (%zu bytes) dropped: %s: %s%s",
+			       inet_ntop(AF_INET, &from->sin_addr, a, sizeof a), n, dt_err_name(rc),
+			       why, opt);
+		}
+		return;
+	}
+	mac_name(s->msg.chaddr, dev);
+	dhcp_server_handle(s->srv, &s->msg, now, r);
+	if (r->exhausted)
+		warn_exhausted(s, r, dev, now);
+	if (persist(s, r, dev) != 0)
+		return;
+	if (r->action == DHCP_DROP) {
+		s->drops++;
+		if (dt_log_enabled(DT_INFO) && may_log(s))
+			dt_log(DT_INFO, "dhcp", dev, "%s from %s via %s: %s",
+			       dhcp_msg_type_name(s->msg.msg_type),
+			       inet_ntop(AF_INET, &from->sin_addr, a, sizeof a),
+			       s->msg.giaddr ? "relay" : "direct", r->why);
+		return;
+	}
+	if (dhcp_encode(&r->out, s->txbuf + DHCP_IPUDP_LEN, 1500, r->max_len, &len) != DT_OK) {
+		s->drops++;
+		if (may_log(s))
+			dt_log(DT_WARN, "dhcp", dev,
+			       "reply does not fit the client's maximum message size %zu: dropped",
+			       r->max_len);
+		return;
+	}
+	switch (r->out.opts[2]) {
+	case DHCP_OFFER:
+		s->offers++;
+		break;
+	case DHCP_NAK:
+		s->naks++;
+		dt_log(DT_INFO, "dhcp", dev, "NAK: %s", r->why);
+		break;
+	default:
+		if (s->msg.msg_type == DHCP_INFORM)
+			s->informs++;
+		else
+			s->acks++;
+	}
+	if (dt_log_enabled(DT_DEBUG))
+		log_options(&r->out, dev, r->out.yiaddr);
+	if (s->pend && r->n_persist) {
+		/* the reply may not overtake the commit of its lease */
+		struct pending *p = &s->pend[s->n_pend++];
+		memcpy(p->buf + DHCP_IPUDP_LEN, s->txbuf + DHCP_IPUDP_LEN, len);
+		p->len = len;
+		p->dst_ip = r->dst_ip;
+		p->dst_port = r->dst_port;
+		p->to_relay = (uint8_t)r->to_relay;
+		p->l2_unicast = (uint8_t)r->l2_unicast;
+		p->l2_broadcast = (uint8_t)r->l2_broadcast;
+		memcpy(p->mac, s->msg.chaddr, 6);
+		if (s->n_pend == MAX_PENDING) {
+			evtimer_del(s->batch_ev);
+			flush_pending(s);
+		}
+		return;
+	}
+	send_one(s, s->txbuf, len, r->dst_ip, r->dst_port, r->to_relay, r->l2_unicast,
+		 r->l2_broadcast, s->msg.chaddr);
+}
+
+static void
+on_readable(evutil_socket_t fd, short what, void *arg)
+{
+	struct dhcp_svc *s = arg;
+
+	for (int i = 0; i < RX_BURST; i++) {
+		struct sockaddr_in from;
+		socklen_t fl = sizeof from;
+		ssize_t n =
+		    recvfrom(fd, s->rxbuf, sizeof s->rxbuf, 0, (struct sockaddr *)&from, &fl);
+		if (n < 0)
+			break;
+		process(s, (size_t)n, &from);
+	}
+}
+
+static int
+on_change(int64_t seq, const char *kind, const char *key, void *arg)
+{
+	struct dhcp_svc *s = arg;
+	struct dt_errbuf e = {0, ""};
+
+	if (!strcmp(kind, "dhcp"))
+		s->reload_subnets = 1;
+	else if (!strcmp(kind, "node"))
+		s->reload_nodes = 1;
+	else if (!strcmp(kind, "device") && dhcp_load_device(s->srv, s->st, key, &e) != DT_OK)
+		dt_log(DT_WARN, "dhcp", key, "device change not applied: %s", e.msg);
+	return 0;
+}
+
+static void
+check_db(struct dhcp_svc *s)
+{
+	struct dt_errbuf e = {0, ""};
+	int64_t v;
+	int n;
+
+	if (store_data_version(s->st, &v, &e) != DT_OK || v == s->data_version)
+		return;
+	s->data_version = v;
+	if (store_changes_since(s->st, s->change_seq, on_change, s, &s->change_seq, &e) < 0) {
+		dt_log(DT_WARN, "dhcp", NULL, "reading the change log: %s", e.msg);
+		return;
+	}
+	if (s->reload_subnets) {
+		s->reload_subnets = 0;
+		if (dhcp_load_subnets(s->srv, s->st, &n, &e) != DT_OK)
+			dt_log(DT_ERROR, "dhcp", NULL, "subnets not reloaded: %s", e.msg);
+		else
+			dt_log(DT_INFO, "dhcp", NULL, "subnets reloaded: %d", n);
+	}
+	if (s->reload_nodes) {
+		s->reload_nodes = 0;
+		if (dhcp_load_nodes(s->srv, s->st, &n, &e) != DT_OK)
+			dt_log(DT_ERROR, "dhcp", NULL, "file nodes not reloaded: %s", e.msg);
+		else
+			dt_log(DT_INFO, "dhcp", NULL, "option 150 nodes reloaded: %d", n);
+	}
+}
+
+static void
+on_gone(uint32_t ip, void *arg)
+{
+	struct dhcp_svc *s = arg;
+	struct dt_errbuf e = {0, ""};
+
+	if (store_dhcp_lease_remove(s->w, ip, &e) != DT_OK) {
+		s->db_err++;
+		dt_log(DT_ERROR, "dhcp", NULL, "%s", e.msg);
+	}
+}
+
+static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct dhcp_svc *s = arg;
+	int64_t now = time(NULL);
+
+	check_db(s);
+	if (now - s->last_expire >= EXPIRE_S) {
+		s->last_expire = now;
+		dhcp_server_expire(s->srv, now, on_gone, s);
+	}
+	if (s->suppressed) {
+		dt_log(DT_WARN, "dhcp", NULL, "%llu more per-packet log lines suppressed",
+		       s->suppressed);
+		s->suppressed = 0;
+	}
+}
+
+static int
+add_event(struct dhcp_svc *s, struct event **ev, int fd, short what, event_callback_fn cb,
+	  const struct timeval *tv, struct dt_errbuf *e)
+{
+	*ev = event_new(s->base, fd, what, cb, s);
+	if (!*ev || event_add(*ev, tv) < 0)
+		return dt_errf(e, DT_EIO, "dhcp: cannot register an event");
+	return DT_OK;
+}
+
+static void dhcp_stop(void *state);
+
+static int
+load_all(struct dhcp_svc *s, struct dt_errbuf *e)
+{
+	int rc, n_sub, n_nodes, n_leases;
+
+	if ((rc = dhcp_load_subnets(s->srv, s->st, &n_sub, e)) != DT_OK ||
+	    (rc = dhcp_load_nodes(s->srv, s->st, &n_nodes, e)) != DT_OK ||
+	    (rc = dhcp_load_devices(s->srv, s->st, e)) != DT_OK ||
+	    (rc = dhcp_load_leases(s->srv, s->st, &n_leases, e)) != DT_OK ||
+	    (rc = store_changes_last(s->st, &s->change_seq, e)) != DT_OK ||
+	    (rc = store_data_version(s->st, &s->data_version, e)) != DT_OK)
+		return rc;
+	dt_log(DT_INFO, "dhcp", NULL, "%d subnet(s), %d option 150 node(s), %d lease(s) restored",
+	       n_sub, n_nodes, n_leases);
+	if (n_sub == 0)
+		dt_log(DT_WARN, "dhcp", NULL,
+		       "no subnet configured: add one with `dialtone dhcp subnet add`");
+	return DT_OK;
+}
+
+static int
+dhcp_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
+{
+	const struct dt_conf *c = ctx->conf;
+	struct dhcp_server_cfg cfg = {0, 0, 30, 3600, 86400};
+	struct timeval tick = {0, TICK_MS * 1000};
+	struct dhcp_svc *s = dt_calloc(DT_MEM_DHCP, 1, sizeof *s);
+	int rc;
+
+	*state = s;
+	if (!s)
+		return dt_errf(e, DT_ENOMEM, "dhcp: out of memory");
+	s->udp_fd = s->if_fd = s->pkt_fd = -1;
+	s->base = ctx->base;
+	s->conf = c;
+	s->st = ctx->store;
+	if (store_dhcp_ip_parse("dhcp: listen address", ctx->listen_addr, &s->server_id, e) !=
+	    DT_OK)
+		return DT_EINVAL;
+	if (c->dhcp.interface[0] && (rc = dhcp_sock_packet(c->dhcp.interface, &s->pkt_fd,
+							   &s->ifindex, &s->if_addr, e)) != DT_OK)
+		return rc;
+	cfg.local_addr = s->if_addr;
+	cfg.server_id = s->server_id ? s->server_id : s->if_addr;
+	s->server_id = cfg.server_id;
+	if (dhcp_server_new(&cfg, &s->srv) != DT_OK)
+		return dt_errf(e, DT_ENOMEM, "dhcp: out of memory");
+	if ((rc = load_all(s, e)) != DT_OK ||
+	    (rc = store_dhcp_writer_open(s->st, &s->w, e)) != DT_OK)
+		return rc;
+	if (c->dhcp.persist_batch_ms > 0 &&
+	    !(s->pend = dt_calloc(DT_MEM_DHCP, MAX_PENDING, sizeof *s->pend)))
+		return dt_errf(e, DT_ENOMEM, "dhcp: out of memory");
+	if ((rc = dhcp_sock_udp(s->server_id, c->dhcp.port, NULL, &s->udp_fd, e)) != DT_OK ||
+	    (rc = add_event(s, &s->udp_ev, s->udp_fd, EV_READ | EV_PERSIST, on_readable, NULL,
+			    e)) != DT_OK)
+		return rc;
+	if (c->dhcp.interface[0] &&
+	    ((rc = dhcp_sock_udp(0, c->dhcp.port, c->dhcp.interface, &s->if_fd, e)) != DT_OK ||
+	     (rc = add_event(s, &s->if_ev, s->if_fd, EV_READ | EV_PERSIST, on_readable, NULL, e)) !=
+		 DT_OK))
+		return rc;
+	if ((rc = add_event(s, &s->tick_ev, -1, EV_PERSIST, on_tick, &tick, e)) != DT_OK)
+		return rc;
+	s->batch_ev = evtimer_new(s->base, on_batch, s);
+	if (!s->batch_ev)
+		return dt_errf(e, DT_EIO, "dhcp: cannot register an event");
+	s->last_expire = time(NULL);
+	dt_log(DT_INFO, "dhcp", NULL,
+	       "serving relays on %s:%d%s%s; leases written %s (persist_batch_ms=%d)",
+	       ctx->listen_addr, c->dhcp.port, c->dhcp.interface[0] ? ", direct clients on " : "",
+	       c->dhcp.interface, s->pend ? "in group commits" : "one transaction per change",
+	       c->dhcp.persist_batch_ms);
+	return DT_OK;
+}
+
+static void
+dhcp_stop(void *state)
+{
+	struct dhcp_svc *s = state;
+
+	if (!s)
+		return;
+	if (s->pend && s->n_pend)
+		flush_pending(s);
+	if (s->udp_ev)
+		event_free(s->udp_ev);
+	if (s->if_ev)
+		event_free(s->if_ev);
+	if (s->tick_ev)
+		event_free(s->tick_ev);
+	if (s->batch_ev)
+		event_free(s->batch_ev);
+	if (s->udp_fd >= 0)
+		close(s->udp_fd);
+	if (s->if_fd >= 0)
+		close(s->if_fd);
+	if (s->pkt_fd >= 0)
+		close(s->pkt_fd);
+	store_dhcp_writer_close(s->w);
+	dhcp_server_free(s->srv);
+	if (s->pend)
+		dt_free(DT_MEM_DHCP, s->pend);
+	dt_free(DT_MEM_DHCP, s);
+}
+
+static void
+dhcp_stats(void *state, char *buf, size_t cap)
+{
+	struct dhcp_svc *s = state;
+	size_t len;
+
+	len = (size_t)snprintf(buf, cap,
+			       "leases=%zu rx=%llu offers=%llu acks=%llu naks=%llu informs=%llu "
+			       "drops=%llu malformed=%llu tx_err=%llu db_err=%llu",
+			       dhcp_server_n_leases(s->srv), s->rx, s->offers, s->acks, s->naks,
+			       s->informs, s->drops, s->malformed, s->tx_err, s->db_err);
+	for (int i = 0; i < dhcp_server_n_subnets(s->srv) && len < cap; i++) {
+		struct dhcp_pool_stats ps;
+		char a[16];
+		dhcp_server_pool_stats(s->srv, i, &ps);
+		len += (size_t)snprintf(buf + len, cap - len, " pool %s/%d=%u/%u%s",
+					store_dhcp_ip_text(ps.network, a), ps.prefix, ps.in_use,
+					ps.size, ps.in_use >= ps.size ? "(full)" : "");
+	}
+}
+
+static void
+dhcp_db_changed(void *state)
+{
+	check_db(state);
+}
+
+const struct dt_service dt_svc_dhcp = {
+    .name = "dhcp",
+    .bit = DT_SVC_DHCP,
+    .start = dhcp_start,
+    .stop = dhcp_stop,
+    .stats = dhcp_stats,
+    .db_changed = dhcp_db_changed,
+};

@@ -1,0 +1,340 @@
+/* summary: the SIP registrar service (`serve` service "sip"): registrar state fed from the store,
+ * UDP/TCP/TLS listeners (svc_sip_net.c), expiry and control timers, batched persistence.
+ *
+ * Design: the registrar (src/sip/) is pure logic over in-memory tables; this file wires it to the
+ * loop. Provisioning (which DN may register from which device, and who must authenticate) is
+ * copied from the store into the registrar at start and after every database change, so no
+ * REGISTER waits on SQLite. Bindings and states are written every [sip] persist_ms in one
+ * transaction (loss window: persist_ms; one fsync per batch, none per REGISTER) and reloaded at
+ * start. `dialtone device reset|apply-config` (another process) queues a row in sip_control; the
+ * tick below sends the NOTIFY and records the outcome.
+ */
+#include "svc/svc_sip_priv.h"
+
+#include <event2/bufferevent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/mem.h"
+#include "store/store.h"
+#include "store/store_sip.h"
+
+#define TICK_MS 250
+
+struct devflag {
+	char name[16];
+	int security;
+	char profile[64];
+	int digest;
+};
+
+struct prov_load {
+	struct sip_svc *s;
+	struct devflag *devs;
+	size_t n, cap;
+	int rc;
+};
+
+static int
+collect_dev(const struct store_device *d, void *arg)
+{
+	struct prov_load *pl = arg;
+	if (pl->n == pl->cap) {
+		size_t cap = pl->cap ? pl->cap * 2 : 256;
+		struct devflag *n = dt_realloc(DT_MEM_SIP, pl->devs, cap * sizeof *n);
+		if (!n)
+			return DT_ENOMEM;
+		pl->devs = n;
+		pl->cap = cap;
+	}
+	snprintf(pl->devs[pl->n].name, sizeof pl->devs[0].name, "%s", d->name);
+	pl->devs[pl->n].security = d->security;
+	snprintf(pl->devs[pl->n].profile, sizeof pl->devs[0].profile, "%s",
+		 d->sip_profile[0] ? d->sip_profile : "Standard SIP Profile");
+	pl->n++;
+	return 0;
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct devflag *)a)->name, ((const struct devflag *)b)->name);
+}
+
+static int
+add_line(const struct store_line *l, void *arg)
+{
+	struct prov_load *pl = arg;
+	struct devflag key, *d = NULL;
+	if (l->device[0]) {
+		snprintf(key.name, sizeof key.name, "%s", l->device);
+		d = bsearch(&key, pl->devs, pl->n, sizeof *pl->devs, by_name);
+	}
+	pl->rc = reg_prov_add(pl->s->reg, l->dn, d ? d->name : "", l->auth_user, l->password,
+			      d ? d->digest : 0);
+	return pl->rc == DT_OK ? 0 : 1;
+}
+
+/* Copy lines, devices and their digest flags from the store into the registrar. */
+static int
+prov_reload(struct sip_svc *s, struct dt_errbuf *e)
+{
+	struct prov_load pl = {s, NULL, 0, 0, DT_OK};
+	int rc = store_device_foreach(s->ctx->store, collect_dev, &pl, e);
+	if (rc == DT_OK) {
+		/* digest when the security profile asks (modes 2/3) or the SIP profile does */
+		char last[64] = "";
+		int last_digest = 0;
+		qsort(pl.devs, pl.n, sizeof *pl.devs, by_name);
+		for (size_t i = 0; i < pl.n; i++) {
+			struct store_sip_profile sp;
+			if (strcmp(last, pl.devs[i].profile) != 0) {
+				snprintf(last, sizeof last, "%s", pl.devs[i].profile);
+				last_digest = store_sip_profile_get(s->ctx->store, last, &sp, NULL) ==
+						      DT_OK &&
+					      sp.digest_auth;
+			}
+			pl.devs[i].digest = last_digest || pl.devs[i].security >= STORE_SEC_AUTHENTICATED;
+		}
+		reg_prov_clear(s->reg);
+		rc = store_line_foreach(s->ctx->store, NULL, add_line, &pl, e);
+		if (rc == DT_OK && pl.rc != DT_OK)
+			rc = dt_errf(e, pl.rc, "sip: provisioning cache: out of memory");
+	}
+	if (pl.devs)
+		dt_free(DT_MEM_SIP, pl.devs);
+	return rc;
+}
+
+static void
+log_outcome(const struct reg_outcome *oc, const struct sip_msg *m, const struct reg_src *src)
+{
+	const char *dev = oc->device[0] ? oc->device : NULL;
+	const char *tr = reg_transport_name(src->transport);
+	int method_len = (int)m->method_name.len;
+	if (oc->event == REG_EV_REGISTER)
+		dt_log(DT_INFO, "sip", dev, "registered %s from %s:%u/%s", oc->aor, src->ip,
+		       src->port, tr);
+	else if (oc->event == REG_EV_UNREGISTER)
+		dt_log(DT_INFO, "sip", dev, "unregistered %s from %s:%u/%s", oc->aor, src->ip,
+		       src->port, tr);
+	else if (oc->status >= 400 && !oc->quiet)
+		dt_log(DT_WARN, "sip", dev, "%.*s %s from %s:%u/%s answered %d %s", method_len,
+		       m->method_name.p, oc->aor[0] ? oc->aor : "-", src->ip, src->port, tr,
+		       oc->status, oc->why ? oc->why : "");
+	else if (oc->status >= 400 && oc->status != 401)
+		dt_log(DT_INFO, "sip", dev, "%.*s %s from %s:%u/%s answered %d %s", method_len,
+		       m->method_name.p, oc->aor[0] ? oc->aor : "-", src->ip, src->port, tr,
+		       oc->status, oc->why ? oc->why : "");
+	else
+		dt_log(DT_DEBUG, "sip", dev, "%.*s %s from %s:%u/%s answered %d %s", method_len,
+		       m->method_name.p, oc->aor[0] ? oc->aor : "-", src->ip, src->port, tr,
+		       oc->status, oc->why ? oc->why : "");
+}
+
+int
+sip_svc_process(struct sip_svc *s, struct sip_msg *m, int parse_rc, const struct reg_src *src,
+		char *out, size_t cap)
+{
+	struct reg_outcome oc;
+	int n;
+	s->n_rx++;
+	if (parse_rc != DT_OK) {
+		s->n_bad++;
+		n = reg_reject_malformed(s->reg, m, out, cap);
+		dt_log(DT_WARN, "sip", NULL, "malformed message from %s:%u/%s: %s%s", src->ip,
+		       src->port, reg_transport_name(src->transport), sip_fault_why(m->fault),
+		       n > 0 ? "" : " (dropped)");
+		return n;
+	}
+	n = reg_handle(s->reg, m, src, time(NULL), out, cap, &oc);
+	if (n > 0 || oc.status)
+		log_outcome(&oc, m, src);
+	if (n > 0)
+		s->n_tx++;
+	return n;
+}
+
+static int
+send_control(int64_t id, const char *device, const char *action, void *arg)
+{
+	struct sip_svc *s = arg;
+	char buf[SIP_TX_MAX];
+	struct reg_src dst;
+	struct dt_errbuf e = {0, ""};
+	int n = reg_notify_build(s->reg, device, action, s->local, time(NULL), &dst, buf,
+				 sizeof buf);
+	int state = 1;
+	const char *detail = "NOTIFY sent";
+	if (n == -DT_ENOENT) {
+		state = 2;
+		detail = "device is not registered";
+	} else if (n < 0) {
+		state = 3;
+		detail = "NOTIFY could not be built";
+	} else if (sip_net_send(s, &dst, buf, (size_t)n) != DT_OK) {
+		state = 3;
+		detail = "the phone's connection is closed";
+	}
+	dt_log(state == 1 ? DT_INFO : DT_WARN, "sip", device, "%s: %s", action, detail);
+	if (store_sip_control_done(s->ctx->store, id, state, detail, &e) != DT_OK)
+		dt_log(DT_WARN, "sip", device, "control: %s", e.msg);
+	return 0;
+}
+
+static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct sip_svc *s = arg;
+	struct dt_errbuf e = {0, ""};
+	time_t now = time(NULL);
+	reg_expire(s->reg, now);
+	sip_net_reap(s, now);
+	if (store_sip_control_queued(s->ctx->store, send_control, s, &e) != DT_OK)
+		dt_log(DT_WARN, "sip", NULL, "control queue: %s", e.msg);
+}
+
+static void
+on_persist(evutil_socket_t fd, short what, void *arg)
+{
+	struct sip_svc *s = arg;
+	struct dt_errbuf e = {0, ""};
+	if (store_sip_save(s->ctx->store, s->reg, &e) != DT_OK) {
+		s->n_persist_fail++;
+		dt_log(DT_WARN, "sip", NULL, "persisting registrations failed: %s", e.msg);
+	}
+}
+
+static void
+sip_stop(void *state)
+{
+	struct sip_svc *s = state;
+	struct dt_errbuf e = {0, ""};
+	if (!s)
+		return;
+	if (s->tick_ev)
+		event_free(s->tick_ev);
+	if (s->persist_ev)
+		event_free(s->persist_ev);
+	sip_net_close_all(s);
+	if (s->reg && s->ctx->store && store_sip_save(s->ctx->store, s->reg, &e) != DT_OK)
+		dt_log(DT_WARN, "sip", NULL, "final save failed: %s", e.msg);
+	if (s->ssl)
+		SSL_CTX_free(s->ssl);
+	if (s->txc) {
+		for (int i = 0; i < SIP_TXC_SLOTS; i++)
+			if (s->txc[i].resp)
+				dt_free(DT_MEM_SIP, s->txc[i].resp);
+		dt_free(DT_MEM_SIP, s->txc);
+	}
+	if (s->txc_bucket)
+		dt_free(DT_MEM_SIP, s->txc_bucket);
+	if (s->rxbuf)
+		dt_free(DT_MEM_SIP, s->rxbuf);
+	if (s->txbuf)
+		dt_free(DT_MEM_SIP, s->txbuf);
+	reg_free(s->reg);
+	dt_free(DT_MEM_SIP, s);
+}
+
+static void
+config_from(const struct dt_conf *c, struct reg_config *rc)
+{
+	reg_config_defaults(rc);
+	rc->min_expires = c->sip.min_expires;
+	rc->max_expires = c->sip.max_expires;
+	rc->granted_expires = c->sip.granted_expires;
+	snprintf(rc->realm, sizeof rc->realm, "%s",
+		 c->sip.realm[0] ? c->sip.realm : c->cluster[0] ? c->cluster : "dialtone");
+}
+
+static int
+start_timers(struct sip_svc *s, struct dt_errbuf *e)
+{
+	struct timeval tick = {0, TICK_MS * 1000};
+	int ms = s->ctx->conf->sip.persist_ms ? s->ctx->conf->sip.persist_ms : 1000;
+	struct timeval pt = {ms / 1000, (ms % 1000) * 1000};
+	s->tick_ev = event_new(s->ctx->base, -1, EV_PERSIST, on_tick, s);
+	s->persist_ev = event_new(s->ctx->base, -1, EV_PERSIST, on_persist, s);
+	if (!s->tick_ev || !s->persist_ev || event_add(s->tick_ev, &tick) ||
+	    event_add(s->persist_ev, &pt))
+		return dt_errf(e, DT_ENOMEM, "sip: timers");
+	return DT_OK;
+}
+
+static int
+sip_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
+{
+	struct sip_svc *s = dt_calloc(DT_MEM_SIP, 1, sizeof *s);
+	struct reg_config rc;
+	size_t restored = 0;
+	int r;
+	*state = s;
+	if (!s)
+		return dt_errf(e, DT_ENOMEM, "sip: out of memory");
+	s->ctx = ctx;
+	s->udp_fd = -1;
+	config_from(ctx->conf, &rc);
+	if (!(s->reg = reg_new(&rc)))
+		return dt_errf(e, DT_ENOMEM, "sip: out of memory");
+	snprintf(s->local, sizeof s->local, "%s:%d", ctx->listen_addr, ctx->conf->sip.port);
+	s->txc = dt_calloc(DT_MEM_SIP, SIP_TXC_SLOTS, sizeof *s->txc);
+	s->txc_bucket = dt_malloc(DT_MEM_SIP, SIP_TXC_SLOTS * sizeof *s->txc_bucket);
+	if (s->txc_bucket)
+		memset(s->txc_bucket, 0xff, SIP_TXC_SLOTS * sizeof *s->txc_bucket); /* all -1 */
+	s->rxbuf = dt_malloc(DT_MEM_SIP, (size_t)SIP_UDP_BATCH * (SIP_UDP_MAX + 1));
+	s->txbuf = dt_malloc(DT_MEM_SIP, (size_t)SIP_UDP_BATCH * SIP_TX_MAX);
+	if (!s->txc || !s->txc_bucket || !s->rxbuf || !s->txbuf)
+		return dt_errf(e, DT_ENOMEM, "sip: out of memory");
+	if ((r = prov_reload(s, e)) != DT_OK)
+		return r;
+	if ((r = store_sip_load(ctx->store, s->reg, time(NULL), &restored, e)) != DT_OK)
+		return r;
+	s->ssl = sip_tls_ctx(ctx->conf->data_dir, ctx->conf->node_name[0] ? ctx->conf->node_name
+									  : "dialtone",
+			     e);
+	if (!s->ssl)
+		return e ? e->code : DT_EIO;
+	if ((r = sip_net_udp_open(s, e)) != DT_OK || (r = sip_net_tcp_open(s, 0, e)) != DT_OK ||
+	    (r = sip_net_tcp_open(s, 1, e)) != DT_OK || (r = start_timers(s, e)) != DT_OK)
+		return r;
+	dt_log(DT_INFO, "sip", NULL,
+	       "registrar on %s udp/tcp %d tls %d realm \"%s\": %zu bindings restored", ctx->listen_addr,
+	       ctx->conf->sip.port, ctx->conf->sip.tls_port, rc.realm, restored);
+	return DT_OK;
+}
+
+static void
+sip_stats(void *state, char *buf, size_t cap)
+{
+	struct sip_svc *s = state;
+	snprintf(buf, cap,
+		 "rx=%llu tx=%llu retrans=%llu bad=%llu bindings=%zu conns=%d refused=%llu "
+		 "persist_fail=%llu mem=%zu",
+		 (unsigned long long)s->n_rx, (unsigned long long)s->n_tx,
+		 (unsigned long long)s->n_retrans, (unsigned long long)s->n_bad,
+		 reg_binding_count(s->reg), s->n_conns, (unsigned long long)s->n_conn_refused,
+		 (unsigned long long)s->n_persist_fail, dt_mem_used(DT_MEM_SIP));
+}
+
+static void
+sip_db_changed(void *state)
+{
+	struct sip_svc *s = state;
+	struct dt_errbuf e = {0, ""};
+	if (prov_reload(s, &e) != DT_OK)
+		dt_log(DT_WARN, "sip", NULL, "provisioning reload failed (keeping the old): %s",
+		       e.msg);
+}
+
+const struct dt_service dt_svc_sip = {
+    .name = "sip",
+    .bit = DT_SVC_SIP,
+    .start = sip_start,
+    .stop = sip_stop,
+    .stats = sip_stats,
+    .db_changed = sip_db_changed,
+};

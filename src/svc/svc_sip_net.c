@@ -1,0 +1,445 @@
+/* summary: SIP transports of the registrar service: UDP (recvmmsg batches, retransmissions
+ * answered from a bounded transaction cache), TCP and TLS (Content-Length framing, connection
+ * reuse, RFC 5626 CRLF keep-alive pong, idle and slow-sender timeouts, connection bound).
+ */
+#include "svc/svc_sip_priv.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/mem.h"
+
+static int
+make_addr(const char *ip, int port, struct sockaddr_storage *ss, socklen_t *len)
+{
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+	memset(ss, 0, sizeof *ss);
+	if (inet_pton(AF_INET, ip, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		*len = sizeof *a4;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, ip, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		*len = sizeof *a6;
+		return 0;
+	}
+	return -1;
+}
+
+static void
+src_from(const struct sockaddr *sa, int transport, struct reg_src *src)
+{
+	memset(src, 0, sizeof *src);
+	src->transport = transport;
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)sa;
+		inet_ntop(AF_INET6, &a6->sin6_addr, src->ip, sizeof src->ip);
+		src->port = ntohs(a6->sin6_port);
+	} else {
+		const struct sockaddr_in *a4 = (const struct sockaddr_in *)sa;
+		inet_ntop(AF_INET, &a4->sin_addr, src->ip, sizeof src->ip);
+		src->port = ntohs(a4->sin_port);
+	}
+}
+
+/* ---- UDP transaction cache (RFC 3261 §17.2.2: a retransmitted request gets the same final
+ * response, without re-processing). Key: top Via branch, Call-ID, CSeq, source. ---- */
+
+static uint64_t
+fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 1099511628211ull;
+	}
+	return h;
+}
+
+static uint64_t
+txc_key(const struct sip_msg *m, const struct reg_src *src)
+{
+	uint64_t h = 14695981039346656037ull;
+	const struct sip_hdr *via = sip_msg_hdr(m, SIP_H_VIA, 0);
+	const struct sip_hdr *cid = sip_msg_hdr(m, SIP_H_CALL_ID, 0);
+	const struct sip_hdr *cseq = sip_msg_hdr(m, SIP_H_CSEQ, 0);
+	if (via)
+		h = fnv(h, via->value.p, via->value.len);
+	if (cid)
+		h = fnv(h, cid->value.p, cid->value.len);
+	if (cseq)
+		h = fnv(h, cseq->value.p, cseq->value.len);
+	h = fnv(h, src->ip, strlen(src->ip));
+	h = fnv(h, &src->port, sizeof src->port);
+	return h | 1; /* 0 marks an empty slot */
+}
+
+static struct sip_txc_slot *
+txc_find(struct sip_svc *s, uint64_t key, time_t now)
+{
+	int32_t i = s->txc_bucket[key & (SIP_TXC_SLOTS - 1)];
+	for (; i >= 0; i = s->txc[i].next) {
+		if (s->txc[i].hash == key)
+			return now - s->txc[i].at <= SIP_TXC_TTL ? &s->txc[i] : NULL;
+	}
+	return NULL;
+}
+
+/* Unlink entry i from its bucket chain. */
+static void
+txc_unlink(struct sip_svc *s, int32_t i)
+{
+	int32_t *pp = &s->txc_bucket[s->txc[i].hash & (SIP_TXC_SLOTS - 1)];
+	while (*pp >= 0 && *pp != i)
+		pp = &s->txc[*pp].next;
+	if (*pp == i)
+		*pp = s->txc[i].next;
+	s->txc[i].hash = 0;
+}
+
+/* Why a FIFO ring: the oldest answer is evicted first, so every answer survives exactly
+ * SIP_TXC_SLOTS later requests (a direct-mapped table lost a quarter of them to collisions within
+ * one retransmission interval at 20,000/s). */
+static void
+txc_put(struct sip_svc *s, uint64_t key, time_t now, const char *resp, size_t len)
+{
+	int32_t i = (int32_t)s->txc_head;
+	struct sip_txc_slot *t = &s->txc[i];
+	uint32_t b = (uint32_t)(key & (SIP_TXC_SLOTS - 1));
+	if (t->hash)
+		txc_unlink(s, i);
+	if (len > t->cap) {
+		char *n = dt_realloc(DT_MEM_SIP, t->resp, len);
+		if (!n)
+			return;
+		t->resp = n;
+		t->cap = (uint32_t)len;
+	}
+	memcpy(t->resp, resp, len);
+	t->len = (uint32_t)len;
+	t->hash = key;
+	t->at = now;
+	t->next = s->txc_bucket[b];
+	s->txc_bucket[b] = i;
+	s->txc_head = (s->txc_head + 1) % SIP_TXC_SLOTS;
+}
+
+static void
+on_udp(evutil_socket_t fd, short what, void *arg)
+{
+	struct sip_svc *s = arg;
+	struct mmsghdr in[SIP_UDP_BATCH], out[SIP_UDP_BATCH];
+	struct iovec iin[SIP_UDP_BATCH], iout[SIP_UDP_BATCH];
+	struct sockaddr_storage from[SIP_UDP_BATCH];
+	struct sip_msg m;
+	time_t now = time(NULL);
+	int n, nout = 0;
+	for (int i = 0; i < SIP_UDP_BATCH; i++) {
+		iin[i].iov_base = s->rxbuf + (size_t)i * (SIP_UDP_MAX + 1);
+		iin[i].iov_len = SIP_UDP_MAX;
+		memset(&in[i], 0, sizeof in[i]);
+		in[i].msg_hdr.msg_iov = &iin[i];
+		in[i].msg_hdr.msg_iovlen = 1;
+		in[i].msg_hdr.msg_name = &from[i];
+		in[i].msg_hdr.msg_namelen = sizeof from[i];
+	}
+	n = recvmmsg(fd, in, SIP_UDP_BATCH, MSG_DONTWAIT, NULL);
+	for (int i = 0; i < n; i++) {
+		const char *buf = iin[i].iov_base;
+		size_t len = in[i].msg_len;
+		struct reg_src src;
+		struct sip_txc_slot *t;
+		char *resp = s->txbuf + (size_t)nout * SIP_TX_MAX;
+		uint64_t key;
+		int rc, rn;
+		/* RFC 5626 §4.4.1 keep-alives and stray CRLFs carry no message */
+		if (len <= 4 && (len == 0 || buf[0] == '\r' || buf[0] == '\n'))
+			continue;
+		src_from((struct sockaddr *)&from[i], REG_T_UDP, &src);
+		rc = sip_msg_parse(buf, len, 0, SIP_UDP_MAX, &m);
+		key = rc == DT_OK && m.is_request ? txc_key(&m, &src) : 0;
+		if (key && (t = txc_find(s, key, now))) {
+			s->n_retrans++;
+			memcpy(resp, t->resp, t->len);
+			rn = (int)t->len;
+		} else {
+			rn = sip_svc_process(s, &m, rc, &src, resp, SIP_TX_MAX);
+			if (rn > 0 && key)
+				txc_put(s, key, now, resp, (size_t)rn);
+		}
+		if (rn <= 0)
+			continue;
+		iout[nout].iov_base = resp;
+		iout[nout].iov_len = (size_t)rn;
+		memset(&out[nout], 0, sizeof out[nout]);
+		out[nout].msg_hdr.msg_iov = &iout[nout];
+		out[nout].msg_hdr.msg_iovlen = 1;
+		out[nout].msg_hdr.msg_name = &from[i];
+		out[nout].msg_hdr.msg_namelen = in[i].msg_hdr.msg_namelen;
+		nout++;
+	}
+	if (nout && sendmmsg(fd, out, (unsigned)nout, MSG_DONTWAIT) < 0)
+		dt_log(DT_DEBUG, "sip", NULL, "udp send: %s", strerror(errno));
+}
+
+int
+sip_net_udp_open(struct sip_svc *s, struct dt_errbuf *e)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int one = 1, rcvbuf = 4 << 20;
+	const char *ip = s->ctx->listen_addr;
+	int port = s->ctx->conf->sip.port;
+	if (make_addr(ip, port, &ss, &sl) < 0)
+		return dt_errf(e, DT_EINVAL, "sip: listen: '%s' is not an IP address", ip);
+	s->udp_fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->udp_fd < 0)
+		return dt_errf(e, DT_EIO, "sip: udp socket: %s", strerror(errno));
+	setsockopt(s->udp_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	/* a burst of REGISTERs (boot storm) must queue, not drop */
+	setsockopt(s->udp_fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+	if (bind(s->udp_fd, (struct sockaddr *)&ss, sl) < 0)
+		return dt_errf(e, DT_EIO, "sip: bind udp %s:%d: %s", ip, port, strerror(errno));
+	s->udp_ev = event_new(s->ctx->base, s->udp_fd, EV_READ | EV_PERSIST, on_udp, s);
+	if (!s->udp_ev || event_add(s->udp_ev, NULL) < 0)
+		return dt_errf(e, DT_ENOMEM, "sip: udp event");
+	return DT_OK;
+}
+
+/* ---- TCP / TLS ---- */
+
+static void
+conn_free(struct sip_conn *c)
+{
+	struct sip_svc *s = c->s;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	s->n_conns--;
+	bufferevent_free(c->bev);
+	dt_free(DT_MEM_SIP, c);
+}
+
+static void
+on_write(struct bufferevent *bev, void *arg)
+{
+	struct sip_conn *c = arg;
+	if (c->closing && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		conn_free(c);
+}
+
+/* Returns 1 when a message was handled (continue), 0 when more bytes are needed, -1 when the
+ * connection must close. */
+static int
+conn_one(struct sip_conn *c, struct evbuffer *in)
+{
+	struct sip_svc *s = c->s;
+	size_t len = evbuffer_get_length(in);
+	size_t max = (size_t)s->ctx->conf->sip.max_message;
+	char out[SIP_TX_MAX];
+	struct sip_msg m;
+	const char *p;
+	int rc, n;
+	if (len == 0)
+		return 0;
+	p = (const char *)evbuffer_pullup(in, len < 4 ? (ev_ssize_t)len : 4);
+	/* RFC 5626 §3.5.1: CRLFCRLF ping → CRLF pong */
+	if (len >= 4 && memcmp(p, "\r\n\r\n", 4) == 0) {
+		bufferevent_write(c->bev, "\r\n", 2);
+		evbuffer_drain(in, 4);
+		return 1;
+	}
+	if (p[0] == '\r' || p[0] == '\n') {
+		if (len < 4 && memcmp(p, "\r\n\r\n", len) == 0)
+			return 0; /* maybe the start of a ping */
+		evbuffer_drain(in, 1); /* a stray CRLF (RFC 3261 §7.5) */
+		return 1;
+	}
+	p = (const char *)evbuffer_pullup(in, -1);
+	rc = sip_msg_parse(p, len, SIP_PARSE_STREAM, max, &m);
+	if (rc == DT_EAGAIN) {
+		if (!c->partial_since)
+			c->partial_since = time(NULL);
+		return 0;
+	}
+	c->partial_since = 0;
+	n = sip_svc_process(s, &m, rc, &c->src, out, sizeof out);
+	if (n > 0)
+		bufferevent_write(c->bev, out, (size_t)n);
+	if (rc != DT_OK)
+		return -1; /* framing is lost: answer once, then close */
+	evbuffer_drain(in, m.len);
+	return 1;
+}
+
+static void
+on_read(struct bufferevent *bev, void *arg)
+{
+	struct sip_conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	int r;
+	if (c->closing) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
+	while ((r = conn_one(c, in)) == 1)
+		;
+	if (r < 0) {
+		c->closing = 1;
+		bufferevent_disable(bev, EV_READ);
+		on_write(bev, c);
+	}
+}
+
+static void
+on_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct sip_conn *c = arg;
+	if (what & BEV_EVENT_CONNECTED)
+		return;
+	if (what & BEV_EVENT_TIMEOUT)
+		dt_log(DT_DEBUG, "sip", NULL, "%s:%u/%s idle, closed", c->src.ip, c->src.port,
+		       reg_transport_name(c->src.transport));
+	conn_free(c);
+}
+
+static void
+on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+	  void *arg)
+{
+	struct sip_svc *s = arg;
+	int tls = l == s->tls_l;
+	struct sip_conn *c;
+	struct timeval idle = {s->ctx->conf->sip.tcp_idle_s, 0};
+	if (s->n_conns >= s->ctx->conf->sip.max_connections) {
+		s->n_conn_refused++;
+		if (time(NULL) != s->last_limit_log) {
+			s->last_limit_log = time(NULL);
+			dt_log(DT_WARN, "sip", NULL, "connection limit %d reached: refusing",
+			       s->ctx->conf->sip.max_connections);
+		}
+		evutil_closesocket(fd);
+		return;
+	}
+	c = dt_calloc(DT_MEM_SIP, 1, sizeof *c);
+	if (!c) {
+		evutil_closesocket(fd);
+		return;
+	}
+	c->s = s;
+	src_from(sa, tls ? REG_T_TLS : REG_T_TCP, &c->src);
+	c->src.conn = ++s->next_conn;
+	if (tls) {
+		SSL *ssl = SSL_new(s->ssl);
+		c->bev = ssl ? bufferevent_openssl_socket_new(s->ctx->base, fd, ssl,
+							      BUFFEREVENT_SSL_ACCEPTING,
+							      BEV_OPT_CLOSE_ON_FREE)
+			     : NULL;
+	} else {
+		c->bev = bufferevent_socket_new(s->ctx->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	}
+	if (!c->bev) {
+		evutil_closesocket(fd);
+		dt_free(DT_MEM_SIP, c);
+		return;
+	}
+	c->next = s->conns;
+	if (s->conns)
+		s->conns->prev = c;
+	s->conns = c;
+	s->n_conns++;
+	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
+	bufferevent_set_timeouts(c->bev, &idle, NULL);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+int
+sip_net_tcp_open(struct sip_svc *s, int tls, struct dt_errbuf *e)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	const char *ip = s->ctx->listen_addr;
+	int port = tls ? s->ctx->conf->sip.tls_port : s->ctx->conf->sip.port;
+	struct evconnlistener *l;
+	if (make_addr(ip, port, &ss, &sl) < 0)
+		return dt_errf(e, DT_EINVAL, "sip: listen: '%s' is not an IP address", ip);
+	l = evconnlistener_new_bind(s->ctx->base, on_accept, s,
+				    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+				    1024, (struct sockaddr *)&ss, (int)sl);
+	if (!l)
+		return dt_errf(e, DT_EIO, "sip: bind %s %s:%d: %s", tls ? "tls" : "tcp", ip, port,
+			       strerror(errno));
+	if (tls)
+		s->tls_l = l;
+	else
+		s->tcp_l = l;
+	return DT_OK;
+}
+
+void
+sip_net_reap(struct sip_svc *s, time_t now)
+{
+	for (struct sip_conn *c = s->conns, *next; c; c = next) {
+		next = c->next;
+		if (c->partial_since && now - c->partial_since > SIP_PARTIAL_MAX_S) {
+			dt_log(DT_WARN, "sip", NULL, "%s:%u/%s: message unfinished after %ds, closed",
+			       c->src.ip, c->src.port, reg_transport_name(c->src.transport),
+			       SIP_PARTIAL_MAX_S);
+			conn_free(c);
+		}
+	}
+}
+
+int
+sip_net_send(struct sip_svc *s, const struct reg_src *dst, const char *buf, size_t len)
+{
+	if (dst->transport == REG_T_UDP) {
+		struct sockaddr_storage ss;
+		socklen_t sl;
+		if (make_addr(dst->ip, dst->port, &ss, &sl) < 0)
+			return DT_EINVAL;
+		return sendto(s->udp_fd, buf, len, 0, (struct sockaddr *)&ss, sl) == (ssize_t)len
+			   ? DT_OK
+			   : DT_EIO;
+	}
+	for (struct sip_conn *c = s->conns; c; c = c->next) {
+		if (c->src.conn == dst->conn && !c->closing)
+			return bufferevent_write(c->bev, buf, len) == 0 ? DT_OK : DT_EIO;
+	}
+	return DT_ENOENT;
+}
+
+void
+sip_net_close_all(struct sip_svc *s)
+{
+	while (s->conns)
+		conn_free(s->conns);
+	if (s->tcp_l)
+		evconnlistener_free(s->tcp_l);
+	if (s->tls_l)
+		evconnlistener_free(s->tls_l);
+	if (s->udp_ev)
+		event_free(s->udp_ev);
+	if (s->udp_fd >= 0)
+		close(s->udp_fd);
+	s->tcp_l = s->tls_l = NULL;
+	s->udp_ev = NULL;
+	s->udp_fd = -1;
+}
