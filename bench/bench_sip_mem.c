@@ -34,20 +34,24 @@ main(void)
 		struct reg_src src = {REG_T_TCP, "10.1.0.0", 50000, 0};
 		int n = snprintf(
 		    msg, sizeof msg,
-		    "REGISTER sip:10.0.0.10 SIP/2.0\r\nVia: SIP/2.0/TCP 10.1.%d.%d:%d;branch=z9hG4bK%x\r\n"
+		    "REGISTER sip:10.0.0.10 SIP/2.0\r\nVia: SIP/2.0/TCP "
+		    "10.1.%d.%d:%d;branch=z9hG4bK%x\r\n"
 		    "From: <sip:%d@10.0.0.10>;tag=00aa%08x\r\nTo: <sip:%d@10.0.0.10>\r\n"
-		    "Call-ID: 00aa%04x-%04x0002-11223344-55667788@10.1.%d.%d\r\nCSeq: 101 REGISTER\r\n"
+		    "Call-ID: 00aa%04x-%04x0002-11223344-55667788@10.1.%d.%d\r\nCSeq: 101 "
+		    "REGISTER\r\n"
 		    "User-Agent: Cisco-CP8851/14.2.1\r\n"
 		    "Contact: <sip:5e6f7a8b-1c2d-3e4f-5a6b-%012x@10.1.%d.%d:%d;transport=tcp>;"
 		    "+sip.instance=\"<urn:uuid:00000000-0000-0000-0000-00aa%08x>\";"
-		    "+u.sip!devicename.ccm.cisco.com=\"SEP00AA%08X\";+u.sip!model.ccm.cisco.com=\"684\"\r\n"
+		    "+u.sip!devicename.ccm.cisco.com=\"SEP00AA%08X\";+u.sip!model.ccm.cisco.com="
+		    "\"684\"\r\n"
 		    "Expires: 3600\r\nContent-Length: 0\r\n\r\n",
 		    i / 250, i % 250, 50000 + i % 10000, i, 100000 + i, i, 100000 + i, i >> 16,
 		    i & 0xffff, i / 250, i % 250, i, i / 250, i % 250, 50000 + i % 10000, i, i);
 		snprintf(src.ip, sizeof src.ip, "10.1.%d.%d", i / 250, i % 250);
 		src.conn = (uint64_t)i + 1;
 		if (sip_msg_parse(msg, (size_t)n, 1, 65535, &m) != 0 ||
-		    reg_handle(r, &m, &src, 1700000000, out, sizeof out, &oc) <= 0 || oc.status != 200) {
+		    reg_handle(r, &m, &src, 1700000000, out, sizeof out, &oc) <= 0 ||
+		    oc.status != 200) {
 			fprintf(stderr, "bench: REGISTER %d answered %d\n", i, oc.status);
 			return 1;
 		}
@@ -57,8 +61,9 @@ main(void)
 	after = dt_mem_used(DT_MEM_SIP);
 	printf("bindings        %zu\n", reg_binding_count(r));
 	printf("provisioning    %zu bytes (%zu per line)\n", before, before / N);
-	printf("per binding     %zu bytes (binding + AOR + device state + history row + map share)\n",
-	       (after - before) / reg_binding_count(r));
+	printf(
+	    "per binding     %zu bytes (binding + AOR + device state + history row + map share)\n",
+	    (after - before) / reg_binding_count(r));
 	printf("target          < 1024 bytes: %s\n",
 	       (after - before) / reg_binding_count(r) < 1024 ? "met" : "NOT met");
 	reg_free(r);

@@ -60,7 +60,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (sip_msg_hdr(&m, SIP_H_CONTENT_TYPE, 0)) {
 		sip_value_split(sip_msg_hdr(&m, SIP_H_CONTENT_TYPE, 0)->value, &tok, &params);
 		if (sip_param_get(params, "boundary", &boundary)) {
-			for (int i = 0; i < 64 && sip_multipart_next(m.body, boundary, &pos, &ph, &pb) == 1;
+			for (int i = 0;
+			     i < 64 && sip_multipart_next(m.body, boundary, &pos, &ph, &pb) == 1;
 			     i++)
 				;
 		}

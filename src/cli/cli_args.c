@@ -63,13 +63,68 @@ cli_device_json(const struct store_device *d)
 			 d->softkey_template, "dial_rules", d->dial_rules);
 }
 
+/* jansson hands its output over in small pieces (a key, a quote, a comma): gathered here and
+ * written in 64 KiB chunks, because one fwrite per piece (json_dumpf) was a fifth of the CPU of
+ * `device list --json` at 100,000 phones. Memory stays bounded, unlike json_dumps. */
+struct json_out {
+	size_t len;
+	int err;
+	int indent; /* extra spaces after each newline (an element of a streamed array) */
+	long n;	    /* elements streamed so far */
+	char buf[65536];
+};
+
+static struct json_out out;
+
+static int
+json_out_flush(struct json_out *o)
+{
+	if (o->len && fwrite(o->buf, 1, o->len, stdout) != o->len)
+		o->err = 1;
+	o->len = 0;
+	return o->err ? -1 : 0;
+}
+
+static int
+json_out_raw(struct json_out *o, const char *p, size_t n)
+{
+	if (o->len + n > sizeof o->buf && json_out_flush(o) != 0)
+		return -1;
+	if (n > sizeof o->buf)
+		return fwrite(p, 1, n, stdout) == n ? 0 : (o->err = 1, -1);
+	memcpy(o->buf + o->len, p, n);
+	o->len += n;
+	return 0;
+}
+
+static int
+json_out_put(const char *p, size_t n, void *arg)
+{
+	struct json_out *o = arg;
+	const char *nl;
+	/* Raw newlines only come from the indentation (JSON escapes those inside strings). */
+	while (o->indent && (nl = memchr(p, '\n', n)) != NULL) {
+		size_t k = (size_t)(nl - p) + 1;
+		if (json_out_raw(o, p, k) != 0 || json_out_raw(o, "  ", 2) != 0)
+			return -1;
+		p += k;
+		n -= k;
+	}
+	return json_out_raw(o, p, n);
+}
+
 int
 cli_json_print(json_t *j)
 {
 	int rc;
 	if (!j)
 		return cli_fail("json: out of memory");
-	rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	out.len = 0;
+	out.err = 0;
+	out.indent = 0;
+	rc = json_dump_callback(j, json_out_put, &out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (rc == 0)
+		rc = json_out_flush(&out);
 	json_decref(j);
 	if (rc != 0)
 		return cli_fail("json: cannot write output");
@@ -85,4 +140,41 @@ cli_report_safe(const struct dt_errbuf *e)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = '?';
 	return cli_report(&copy);
+}
+
+/* jansson prints an array of objects as "[\n  {\n    …\n  },\n  {…}\n]" ("[]" when empty): each
+ * element is its own dump with every line indented two more spaces. */
+void
+cli_json_stream_begin(void)
+{
+	out.len = 0;
+	out.err = 0;
+	out.indent = 0;
+	out.n = 0;
+}
+
+int
+cli_json_stream_add(json_t *j)
+{
+	int rc;
+	if (!j)
+		return cli_fail("json: out of memory");
+	out.indent = 0;
+	rc = json_out_raw(&out, out.n++ ? ",\n  " : "[\n  ", 4);
+	out.indent = 2;
+	if (rc == 0)
+		rc =
+		    json_dump_callback(j, json_out_put, &out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	out.indent = 0;
+	json_decref(j);
+	return rc == 0 ? CLI_OK : cli_fail("json: cannot write output");
+}
+
+int
+cli_json_stream_end(void)
+{
+	int rc = json_out_raw(&out, out.n ? "\n]\n" : "[]\n", 3);
+	if (rc == 0)
+		rc = json_out_flush(&out);
+	return rc == 0 ? CLI_OK : cli_fail("json: cannot write output");
 }

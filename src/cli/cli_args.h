@@ -26,5 +26,11 @@ json_t *cli_device_json(const struct store_device *d);
 int cli_report_safe(const struct dt_errbuf *e);
 /* Print j on stdout (indented, key order kept) and drop the reference; CLI_OK or CLI_FAIL. */
 int cli_json_print(json_t *j);
+/* A JSON array printed one element at a time, byte-identical to cli_json_print of the whole array
+ * but holding one element in memory (listings of 100,000 phones). begin, then add each element
+ * (the reference is dropped), then end (prints "]" and the newline). CLI_OK or CLI_FAIL. */
+void cli_json_stream_begin(void);
+int cli_json_stream_add(json_t *j);
+int cli_json_stream_end(void);
 
 #endif

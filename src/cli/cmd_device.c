@@ -14,6 +14,7 @@
 #include "cli/commands.h"
 #include "store/store.h"
 #include "store/store_sip.h"
+#include "store/store_sip_list.h"
 
 #define DEVICE_OPTS_HELP                                                                           \
 	"  --mac MAC              001122334455, 00:11:22:33:44:55, 0011.2233.4455 or 00-11-…\n"  \
@@ -264,33 +265,44 @@ status_short(const char *full, char *buf, size_t cap)
 	snprintf(buf, cap, "%.*s", (int)n, full);
 }
 
-static int
-list_text(const struct store_device *d, void *arg)
-{
-	char full[512], st_short[80];
-	status(arg, d->name, full, sizeof full);
-	status_short(full, st_short, sizeof st_short);
-	printf("%-16s %-6s %-16s %-14s %-15s %-28s %s\n", d->name, d->model, d->pool,
-	       cli_security_name(d->security), d->ip[0] ? d->ip : "-", st_short, d->description);
-	return 0;
-}
-
-struct list_json {
-	struct store *st;
-	json_t *arr;
+/* One listing pass: devices in name order with the registrar's states merged beside them. */
+struct list_ctx {
+	struct store_sip_states *states;
+	int json; /* streamed one device at a time (cli_json_stream_*) */
 };
 
-static int
-list_json(const struct store_device *d, void *arg)
+/* The list's status text; same words as `device show` (sip_state_describe). */
+static void
+list_status(struct list_ctx *lc, const char *name, char *buf, size_t cap)
 {
-	struct list_json *lj = arg;
-	json_t *o = cli_device_json(d);
-	char full[512];
-	status(lj->st, d->name, full, sizeof full);
-	if (!o || json_object_set_new(o, "status", json_string(full)) != 0 ||
-	    json_array_append_new(lj->arr, o) != 0)
+	struct reg_device_info info;
+	if (store_sip_states_find(lc->states, name, &info))
+		sip_state_text(&info, buf, cap);
+	else
+		snprintf(buf, cap, "Unknown (never registered)");
+}
+
+static int
+list_row(const struct store_device *d, void *arg)
+{
+	struct list_ctx *lc = arg;
+	char full[512], st_short[80];
+	json_t *o;
+
+	list_status(lc, d->name, full, sizeof full);
+	if (!lc->json) {
+		status_short(full, st_short, sizeof st_short);
+		printf("%-16s %-6s %-16s %-14s %-15s %-28s %s\n", d->name, d->model, d->pool,
+		       cli_security_name(d->security), d->ip[0] ? d->ip : "-", st_short,
+		       d->description);
+		return 0;
+	}
+	o = cli_device_json(d);
+	if (!o || json_object_set_new(o, "status", json_string(full)) != 0) {
+		json_decref(o);
 		return DT_ENOMEM;
-	return 0;
+	}
+	return cli_json_stream_add(o) == CLI_OK ? 0 : DT_EIO;
 }
 
 static int
@@ -299,8 +311,8 @@ device_list(struct cli_ctx *cx, int argc, char **argv)
 	struct dt_errbuf e = {0, ""};
 	struct store_device unused;
 	struct parsed p;
+	struct list_ctx lc = {NULL, 0};
 	struct store *st;
-	json_t *arr = NULL;
 	int rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -311,21 +323,24 @@ device_list(struct cli_ctx *cx, int argc, char **argv)
 		return rc;
 	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
 		return rc;
-	if (p.json) {
-		struct list_json lj = {st, json_array()};
-		arr = lj.arr;
-		rc = store_device_foreach(st, list_json, &lj, &e);
-	} else {
+	if ((rc = store_sip_states_open(st, &lc.states, &e)) != DT_OK) {
+		store_close(st);
+		return cli_report_safe(&e);
+	}
+	lc.json = p.json;
+	if (p.json)
+		cli_json_stream_begin();
+	else
 		printf("%-16s %-6s %-16s %-14s %-15s %-28s %s\n", "NAME", "MODEL", "POOL",
 		       "SECURITY", "IP", "STATUS", "DESCRIPTION");
-		rc = store_device_foreach(st, list_text, st, &e);
-	}
+	rc = store_device_foreach(st, list_row, &lc, &e);
+	store_sip_states_close(lc.states);
 	store_close(st);
-	if (rc != DT_OK) {
-		json_decref(arr);
+	if (rc == DT_EIO) /* output failed: cli_json_stream_add said so */
+		return CLI_FAIL;
+	if (rc != DT_OK)
 		return rc == DT_ENOMEM ? cli_fail("json: out of memory") : cli_report_safe(&e);
-	}
-	return arr ? cli_json_print(arr) : CLI_OK;
+	return p.json ? cli_json_stream_end() : CLI_OK;
 }
 
 static int

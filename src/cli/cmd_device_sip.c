@@ -47,8 +47,8 @@ print_row(const struct reg_hist *h, void *arg)
 {
 	char when[32];
 	iso(h->at, when, sizeof when);
-	printf("%s  %-12s %s:%u %s", when, reg_event_name(h->event), h->ip[0] ? h->ip : "-", h->port,
-	       reg_transport_name(h->transport));
+	printf("%s  %-12s %s:%u %s", when, reg_event_name(h->event), h->ip[0] ? h->ip : "-",
+	       h->port, reg_transport_name(h->transport));
 	if (h->reason)
 		printf("  %s (%d)", reg_reason_name(h->reason), reg_reason_code(h->reason));
 	printf("\n");
@@ -62,9 +62,10 @@ json_row(const struct reg_hist *h, void *arg)
 	json_t *row;
 	iso(h->at, when, sizeof when);
 	row = json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:s}", "at", when, "event",
-			reg_event_name(h->event), "reason", h->reason ? reg_reason_name(h->reason) : "",
-			"reason_code", h->reason ? reg_reason_code(h->reason) : 0, "ip", h->ip, "port",
-			h->port, "transport", reg_transport_name(h->transport));
+			reg_event_name(h->event), "reason",
+			h->reason ? reg_reason_name(h->reason) : "", "reason_code",
+			h->reason ? reg_reason_code(h->reason) : 0, "ip", h->ip, "port", h->port,
+			"transport", reg_transport_name(h->transport));
 	json_array_append_new((json_t *)arg, row);
 	return 0;
 }
@@ -149,8 +150,9 @@ control(struct cli_ctx *cx, int argc, char **argv, const char *action, const cha
 	}
 	if (state == 0 && store_sip_control_cancel(st, id, &e) == 1) {
 		store_close(st);
-		return cli_fail("sip: no running registrar (dialtone serve) took the request within %d s",
-				CONTROL_WAIT_MS / 1000);
+		return cli_fail(
+		    "sip: no running registrar (dialtone serve) took the request within %d s",
+		    CONTROL_WAIT_MS / 1000);
 	}
 	if (state == 0)
 		store_sip_control_state(st, id, &state, detail, sizeof detail, &e);

@@ -174,18 +174,51 @@ subnet_json(const struct store_dhcp_subnet *sn)
 	return j;
 }
 
+struct list_walk {
+	struct store *st;
+	json_t *arr;
+};
+
+struct use_count {
+	const struct store_dhcp_subnet *sn;
+	time_t now;
+	long long in_use;
+};
+
+/* Pool use as the server sees it: bound and unexpired, or declined and still held. */
+static int
+count_use(const struct store_dhcp_lease *l, void *arg)
+{
+	struct use_count *u = arg;
+
+	if (l->ip >= u->sn->pool_first && l->ip <= u->sn->pool_last && l->expires > u->now &&
+	    (l->state == STORE_DHCP_BOUND || l->state == STORE_DHCP_DECLINED))
+		u->in_use++;
+	return 0;
+}
+
 static int
 print_subnet(const struct store_dhcp_subnet *sn, void *arg)
 {
-	json_t *j = subnet_json(sn), *arr = arg;
+	struct list_walk *w = arg;
+	struct use_count u = {sn, time(NULL), 0};
+	struct dt_errbuf e = {0, ""};
+	long long size = (long long)sn->pool_last - sn->pool_first + 1;
+	json_t *j = subnet_json(sn);
+	char used[48];
 
-	if (arr) {
-		json_array_append_new(arr, j);
+	if (store_dhcp_lease_foreach(w->st, count_use, &u, &e) != DT_OK)
+		u.in_use = -1;
+	if (w->arr) {
+		json_object_set_new(j, "pool_size", json_integer(size));
+		json_object_set_new(j, "in_use", json_integer(u.in_use));
+		json_array_append_new(w->arr, j);
 		return 0;
 	}
-	printf("%-18s %-31s %-15s %-5lld %-6lld %-22s %s%s%s\n",
+	snprintf(used, sizeof used, "%lld/%lld", u.in_use, size);
+	printf("%-18s %-31s %-13s %-15s %-5lld %-6lld %-22s %s%s%s\n",
 	       json_string_value(json_object_get(j, "subnet")),
-	       json_string_value(json_object_get(j, "pool")),
+	       json_string_value(json_object_get(j, "pool")), used,
 	       sn->router ? json_string_value(json_object_get(j, "router")) : "-",
 	       (long long)sn->vlan, (long long)sn->lease_time,
 	       sn->n_tftp ? json_string_value(json_object_get(j, "tftp")) : "(file nodes)",
@@ -214,26 +247,28 @@ static int
 subnet_list(struct cli_ctx *cx, int argc, char **argv)
 {
 	struct dt_errbuf e = {0, ""};
-	struct store *st;
-	json_t *arr = NULL;
+	struct list_walk w = {NULL, NULL};
 	int json, rc;
 
-	if ((rc = json_flag(argc, argv, "usage: dialtone dhcp subnet list [--json]\n", &json)))
+	if ((rc = json_flag(argc, argv,
+			    "usage: dialtone dhcp subnet list [--json]\n"
+			    "  IN USE: bound or declined pool addresses / pool size\n",
+			    &json)))
 		return rc < 0 ? CLI_OK : rc;
-	if (cli_store_open(cx, &st) != CLI_OK)
+	if (cli_store_open(cx, &w.st) != CLI_OK)
 		return CLI_FAIL;
 	if (json)
-		arr = json_array();
+		w.arr = json_array();
 	else
-		printf("%-18s %-31s %-15s %-5s %-6s %-22s %s\n", "SUBNET", "POOL", "ROUTER", "VLAN",
-		       "LEASE", "TFTP (150)", "OPTIONS");
-	rc = store_dhcp_subnet_foreach(st, print_subnet, arr, &e);
-	store_close(st);
+		printf("%-18s %-31s %-13s %-15s %-5s %-6s %-22s %s\n", "SUBNET", "POOL", "IN USE",
+		       "ROUTER", "VLAN", "LEASE", "TFTP (150)", "OPTIONS");
+	rc = store_dhcp_subnet_foreach(w.st, print_subnet, &w, &e);
+	store_close(w.st);
 	if (rc != DT_OK) {
-		json_decref(arr);
+		json_decref(w.arr);
 		return cli_report(&e);
 	}
-	return json ? cli_json_print(arr) : CLI_OK;
+	return json ? cli_json_print(w.arr) : CLI_OK;
 }
 
 static int

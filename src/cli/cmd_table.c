@@ -19,5 +19,8 @@ const struct cli_command cli_commands[] = {
     {"pool", cmd_pool, "add or list device pools"},
     {"model", cmd_model, "list the phone models dialtone knows"},
     {"dhcp", cmd_dhcp, "DHCP subnets (pools, option 150/66) and leases"},
+    {"load", cmd_load, "add, list or delete firmware loads per model; set a model's default"},
+    {"ringtone", cmd_ringtone, "add, list or delete ring tones (Ringlist.xml)"},
+    {"sipprofile", cmd_sipprofile, "add, change or list SIP profiles (timers, transport, digest)"},
     {NULL, NULL, NULL},
 };

@@ -23,6 +23,10 @@ int cmd_pool(struct cli_ctx *cx, int argc, char **argv);
 int cmd_cmgroup(struct cli_ctx *cx, int argc, char **argv);
 int cmd_model(struct cli_ctx *cx, int argc, char **argv);
 int cmd_dhcp(struct cli_ctx *cx, int argc, char **argv);
+/* Reference data (cmd_load.c, cmd_ringtone.c, cmd_sipprofile.c). */
+int cmd_load(struct cli_ctx *cx, int argc, char **argv);
+int cmd_ringtone(struct cli_ctx *cx, int argc, char **argv);
+int cmd_sipprofile(struct cli_ctx *cx, int argc, char **argv);
 
 int cmd_phone(struct cli_ctx *cx, int argc, char **argv);
 int cmd_storm(struct cli_ctx *cx, int argc, char **argv);

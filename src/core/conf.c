@@ -69,9 +69,11 @@ static const struct key keys[] = {
     I("sip", "granted_expires", sip.granted_expires, 1, 604800),
     S("sip", "realm", sip.realm),
     I("sip", "persist_ms", sip.persist_ms, 0, 60000),
+    I("sip", "digest_sha256", sip.digest_sha256, 0, 1),
     I("admin", "port", admin.port, 1, 65535),
     S("files", "allow", files.allow),
     I("files", "unknown_per_min", files.unknown_per_min, 0, 1000000),
+    B("files", "require_lease", files.require_lease),
     B("provisioning", "autoregister", files.autoregister),
 };
 

@@ -65,6 +65,7 @@ struct dt_conf {
 		int granted_expires; /* 120: CUCM cuts the phone's 3600 to 120 */
 		char realm[64];	     /* digest realm, default: the cluster name */
 		int persist_ms;	     /* batch window for binding writes, 1000 */
+		int digest_sha256;   /* 1: also offer algorithm=SHA-256 (RFC 7616); 0 = MD5 only */
 	} sip;
 	struct {
 		int port; /* 8080 */
@@ -74,6 +75,8 @@ struct dt_conf {
 				  */
 		int unknown_per_min; /* [files] unknown_per_min: SEP misses per source before
 					limiting */
+		int require_lease;   /* [files] require_lease: per-device files only to the
+					address leased to that MAC (0/1) */
 		int autoregister;    /* [provisioning] autoregister: 0/1 */
 	} files;
 };

@@ -122,8 +122,10 @@ int dhcp_load_leases(struct dhcp_server *s, struct store *st, int *n, struct dt_
 
 /* ---- the I/O seam used by the service (dhcp_sock.c) ---- */
 /* Non-blocking UDP socket bound to addr:port (addr 0 = any), SO_BROADCAST on, bound to ifname
- * when not NULL/"". DT_EIO with e naming the address and port. */
-int dhcp_sock_udp(uint32_t addr, int port, const char *ifname, int *fd, struct dt_errbuf *e);
+ * when not NULL/"", SO_REUSEADDR when reuse (direct mode only: see dhcp_sock.c). DT_EIO with e
+ * naming the address and port. */
+int dhcp_sock_udp(uint32_t addr, int port, const char *ifname, int reuse, int *fd,
+		  struct dt_errbuf *e);
 /* Send-only AF_PACKET socket on ifname; *ifindex and *ifaddr (its IPv4 address) filled. */
 int dhcp_sock_packet(const char *ifname, int *fd, int *ifindex, uint32_t *ifaddr,
 		     struct dt_errbuf *e);

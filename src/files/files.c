@@ -17,6 +17,7 @@ struct files {
 	struct prov *prov;
 	struct files_static *st;
 	struct files_guard *guard;
+	struct store *store; /* for [files] require_lease; NULL = none attached */
 	unsigned long served, missed, refused;
 };
 
@@ -43,8 +44,27 @@ files_open(const struct dt_conf *conf, struct prov *prov, struct files **out, st
 	return DT_OK;
 }
 
+void
+files_use_store(struct files *fs, struct store *st)
+{
+	fs->store = st;
+}
+
+/* The per-device checks of lookup rule 3 for device (names a MAC): DT_OK or DT_EPERM with why. */
 static int
-from_prov(struct files *fs, const char *path, const struct sockaddr *client, struct files_ref *ref)
+device_guard(struct files *fs, const struct sockaddr *client, const char *device, const char **why)
+{
+	if (!fguard_allowed(fs->guard, client))
+		return (*why = "per-device file: client not in [files] allow", DT_EPERM);
+	if (fs->conf->files.require_lease && !flease_ok(fs->store, client, device))
+		return (*why = "per-device file: client holds no DHCP lease for this MAC",
+			DT_EPERM);
+	return DT_OK;
+}
+
+static int
+from_prov(struct files *fs, const char *path, const struct sockaddr *client, struct files_ref *ref,
+	  const char **why)
 {
 	struct prov_file *pf;
 
@@ -55,7 +75,7 @@ from_prov(struct files *fs, const char *path, const struct sockaddr *client, str
 	if (!pf)
 		return DT_ENOENT;
 	/* A per-device file under a name without the MAC is still guarded. */
-	if (pf->device[0] && !fguard_allowed(fs->guard, client)) {
+	if (pf->device[0] && device_guard(fs, client, pf->device, why) != DT_OK) {
 		prov_file_put(pf);
 		return DT_EPERM;
 	}
@@ -79,13 +99,13 @@ lookup(struct files *fs, const char *path, const struct sockaddr *client, struct
 	if (files_name_is_trust_list(path))
 		return (*why = "trust list (CTL/ITL): the cluster is not in secure mode",
 			DT_ENOENT);
-	if (ref->device[0] && !fguard_allowed(fs->guard, client))
-		return (*why = "per-device file: client not in [files] allow", DT_EPERM);
+	if (ref->device[0] && device_guard(fs, client, ref->device, why) != DT_OK)
+		return DT_EPERM;
 	if (ref->device[0] && fguard_limited(fs->guard, client))
 		return (*why = "too many unknown SEP names from this client", DT_EBUSY);
-	rc = from_prov(fs, path, client, ref);
+	rc = from_prov(fs, path, client, ref, why);
 	if (rc == DT_EPERM)
-		return (*why = "per-device file: client not in [files] allow", DT_EPERM);
+		return DT_EPERM;
 	if (rc == DT_OK)
 		return DT_OK;
 	rc = fstatic_get(fs->st, path, ref);

@@ -7,7 +7,9 @@
  *      (DT_EINVAL): "..", NUL or control bytes, a drive letter ("C:"), more than 255 bytes.
  *   2. CTL*.tlv and ITL*.tlv: not found while the cluster is non-secure (always, for now).
  *   3. A name naming a device (SEP<12 hex>...): refused (DT_EPERM) to clients outside
- *      [files] allow; DT_EBUSY while the client is rate limited for unknown SEP names.
+ *      [files] allow, and with [files] require_lease to clients that do not hold a DHCP lease
+ *      for that MAC (files_use_store); DT_EBUSY while the client is rate limited for unknown
+ *      SEP names.
  *   4. The generated file of that name (prov_file_get, case-insensitive).
  *   5. The static tree: PATH, then firmware/PATH, locales/PATH, ringtones/PATH, each matched
  *      case-insensitively component by component (an exact match wins). Symlinks are not
@@ -31,6 +33,7 @@ struct files;
 struct prov;
 struct prov_file;
 struct files_entry;
+struct store;
 
 /* A served file held by a transfer or response. The bytes stay valid and unchanged until
  * files_put(), whatever happens to the database or the disk meanwhile. */
@@ -52,6 +55,11 @@ struct files_ref {
  * DT_EIO when the tree cannot be opened. */
 int files_open(const struct dt_conf *conf, struct prov *prov, struct files **out,
 	       struct dt_errbuf *e);
+
+/* Give the lookup the database for [files] require_lease (lease by client address). Without it,
+ * require_lease refuses every per-device file to network clients (fails closed). st must outlive
+ * fs; loop thread only, like fs. */
+void files_use_store(struct files *fs, struct store *st);
 
 /* Find name (len bytes, not NUL-terminated, as received) for client (may be NULL: no guard, as
  * for local CLI use). DT_OK fills *ref (release with files_put); DT_ENOENT, DT_EINVAL (bad name),

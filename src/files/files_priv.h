@@ -37,4 +37,10 @@ int fguard_limited(struct files_guard *g, const struct sockaddr *client);
 void fguard_unknown(struct files_guard *g, const struct sockaddr *client, const char *device);
 void fguard_close(struct files_guard *g);
 
+/* files_lease.c: [files] require_lease. */
+struct store;
+/* 1 when client holds a bound, unexpired DHCP lease for device's MAC ("SEP" + 12 hex) in st, or
+ * client is NULL (local use); 0 otherwise, also when st is NULL or client is not IPv4. */
+int flease_ok(struct store *st, const struct sockaddr *client, const char *device);
+
 #endif

@@ -53,7 +53,7 @@ bk_log(struct phone *ph, const char *got)
 	char sent[128];
 	const struct phone_cm *cm = &ph->cnf.cm[ph->sip.bk.cm];
 	snprintf(sent, sizeof sent, "keepalive REGISTER (Expires: 0) to standby %s:%d", cm->host,
-		 cm->sip_port);
+		 phone_cm_port(ph, cm));
 	phone_step_log(ph, "info", sent, got);
 }
 
@@ -61,7 +61,20 @@ static void
 bk_send(struct phone *ph)
 {
 	struct phone_backup *bk = &ph->sip.bk;
-	struct phone_reg_to to = {&ph->cnf.cm[bk->cm], bk->local_port, ++bk->cseq, bk->callid, 1};
+	char uri[96];
+	if (bk->chal.realm[0]) {
+		/* A standby that challenges keepalives (digest devices) gets the line's answer. */
+		snprintf(uri, sizeof uri, "sip:%s", ph->cnf.cm[bk->cm].host);
+		phone_chal_answer(&bk->chal, phone_sip_auth_user(ph),
+				  ph->cnf.n_lines ? ph->cnf.lines[0].auth_password : "", uri,
+				  phone_env_unique(ph->env), bk->auth_hdr, sizeof bk->auth_hdr);
+	}
+	struct phone_reg_to to = {&ph->cnf.cm[bk->cm],
+				  bk->local_port,
+				  ++bk->cseq,
+				  bk->callid,
+				  1,
+				  bk->chal.realm[0] ? bk->auth_hdr : NULL};
 	char buf[4096];
 	int n = phone_sip_build(ph, &to, buf, sizeof buf, 0, 0);
 	if (n < 0 || bufferevent_write(bk->bev, buf, (size_t)n) != 0) {
@@ -97,11 +110,22 @@ bk_read(struct bufferevent *bev, void *arg)
 			bk_arm(ph, interval(ph));
 			return;
 		}
+		int stale = 0;
+		if (!m.is_request && (m.status == 401 || m.status == 407) && bk->waiting &&
+		    !bk->answered && phone_chal_take(&bk->chal, &m, &stale) == 0) {
+			/* Answer the standby's challenge once; a second one is logged below. */
+			bk->answered = 1;
+			evbuffer_drain(in, m.len);
+			evtimer_del(bk->timer);
+			bk_send(ph);
+			continue;
+		}
 		if (!m.is_request && m.status >= 200 && bk->waiting) {
 			snprintf(got, sizeof got, "%d %.*s", m.status, (int)m.reason.len,
 				 m.reason.len ? m.reason.p : "");
 			bk_log(ph, got);
 			bk->waiting = 0;
+			bk->answered = 0;
 			evtimer_del(bk->timer);
 			bk_arm(ph, interval(ph));
 		}
@@ -155,7 +179,7 @@ bk_connect(struct phone *ph)
 
 	if (!inet_aton(cm->host, &peer.sin_addr))
 		return; /* no DNS in the simulator; the main connection already said so */
-	peer.sin_port = htons((uint16_t)cm->sip_port);
+	peer.sin_port = htons((uint16_t)phone_cm_port(ph, cm));
 	local.sin_addr.s_addr = htonl(ph->ip);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&local, sizeof local) != 0) {
@@ -164,9 +188,8 @@ bk_connect(struct phone *ph)
 		bk_arm(ph, interval(ph));
 		return;
 	}
-	bk->bev = bufferevent_socket_new(ph->env->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	bk->bev = phone_sip_bev(ph, fd);
 	if (!bk->bev) {
-		close(fd);
 		bk_arm(ph, interval(ph));
 		return;
 	}
@@ -198,6 +221,8 @@ phone_backup_start(struct phone *ph)
 	snprintf(bk->callid, sizeof bk->callid, "%016llx-ka@%s",
 		 (unsigned long long)phone_env_unique(ph->env), ph->dev);
 	bk->cseq = 100;
+	bk->chal.realm[0] = '\0';
+	bk->answered = 0;
 	bk_connect(ph);
 }
 

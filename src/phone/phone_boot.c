@@ -177,7 +177,8 @@ config_done(struct phone *ph, int r)
 	}
 	snprintf(ph->cnf_name, sizeof ph->cnf_name, "%s", ph->fetch.name);
 	int n = snprintf(got, sizeof got, "%zu bytes; %d CM (first %s:%d), %d line(s)", len,
-			 ph->cnf.n_cm, ph->cnf.cm[0].host, ph->cnf.cm[0].sip_port, ph->cnf.n_lines);
+			 ph->cnf.n_cm, ph->cnf.cm[0].host, phone_cm_port(ph, &ph->cnf.cm[0]),
+			 ph->cnf.n_lines);
 	if (ph->cnf.n_lines)
 		n += snprintf(got + n, sizeof got - (size_t)n, " DN %s", ph->cnf.lines[0].name);
 	snprintf(got + n, sizeof got - (size_t)n, ", load '%s' (%s)", ph->cnf.load,
@@ -381,8 +382,9 @@ phone_boot_registered(struct phone *ph)
 {
 	char got[256];
 	const struct phone_cm *cm = &ph->cnf.cm[ph->sip.cm];
-	snprintf(got, sizeof got, "200 OK from %s:%d, Expires %d%s", cm->host, cm->sip_port,
-		 ph->sip.expires, ph->sip.auth_hdr[0] ? " (digest answered)" : "");
+	snprintf(got, sizeof got, "200 OK from %s:%d, Expires %d%s", cm->host,
+		 phone_cm_port(ph, cm), ph->sip.expires,
+		 ph->sip.auth_hdr[0] ? " (digest answered)" : "");
 	phone_step_log(ph, "ok", "REGISTER", got);
 	phone_sip_registered_hook(ph);
 	if (ph->extras_done) {
@@ -419,8 +421,9 @@ step_registered(struct phone *ph)
 	}
 	snprintf(got, sizeof got, "DN %s%s%s%s on %s:%d; ip %s; ActiveLoad=%s InactiveLoad=%s%s",
 		 l ? l->name : "-", l && l->display[0] ? " (" : "", l ? l->display : "",
-		 l && l->display[0] ? ")" : "", cm->host, cm->sip_port, phone_ip_str(ph->ip, ip),
-		 ph->flash.active, ph->flash.inactive[0] ? ph->flash.inactive : "-",
+		 l && l->display[0] ? ")" : "", cm->host, phone_cm_port(ph, cm),
+		 phone_ip_str(ph->ip, ip), ph->flash.active,
+		 ph->flash.inactive[0] ? ph->flash.inactive : "-",
 		 ph->o.hold ? "; holding" : "; unregistering");
 	phone_step_log(ph, "ok", "", got);
 	/* Files are done: a phone does not keep its HTTP connections, and a storm of 10,000 would

@@ -106,6 +106,7 @@ read_members(xmlNode *group, struct phone_cnf *c)
 			continue; /* an empty template member (usecallmanager SEPMAC.cnf.xml) */
 		cm->priority = attr_int(m, "priority", c->n_cm);
 		cm->sip_port = int_of(path(cmn, "ports/sipPort"), 5060);
+		cm->sips_port = int_of(path(cmn, "ports/securedSipPort"), 5061);
 		c->n_cm++;
 	}
 	/* Lower priority value first; stable for equal values (insertion sort, ≤ 5 members). */
@@ -170,6 +171,10 @@ read_device(xmlNode *root, struct phone_cnf *c)
 	c->reg_delta = int_of(path(sp, "sipStack/timerRegisterDelta"), 5);
 	c->keepalive_expires = int_of(path(sp, "sipStack/timerKeepAliveExpires"), 120);
 	c->transport = int_of(child(root, "transportLayerProtocol"), 1);
+	c->security_mode = int_of(child(root, "deviceSecurityMode"), 1);
+	/* Authenticated/encrypted devices and transportLayerProtocol 3 talk TLS to securedSipPort
+	 * (sip-register.md; cnf-xml.md value tables). */
+	c->tls = c->security_mode >= 2 || c->transport == 3;
 }
 
 struct first_error {

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
+#include <openssl/ssl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -106,6 +107,8 @@ phone_env_free(struct phone_env *env)
 		return;
 	if (env->relay_ev)
 		event_free(env->relay_ev);
+	if (env->ssl_ctx)
+		SSL_CTX_free(env->ssl_ctx);
 	if (env->relay_fd >= 0)
 		close(env->relay_fd);
 	dt_free(DT_MEM_PHONE, env->xid_tab);

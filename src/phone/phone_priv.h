@@ -56,7 +56,8 @@ int phone_flash_save(const char *dir, const char *mac, const struct phone_flash 
 struct phone_cm {
 	char host[64]; /* processNodeName */
 	int sip_port;
-	int priority; /* lower = tried first */
+	int sips_port; /* securedSipPort (TLS) */
+	int priority;  /* lower = tried first */
 };
 struct phone_line {
 	int button;
@@ -82,7 +83,9 @@ struct phone_cnf {
 	char network_locale[64];
 	char version_stamp[128];
 	int reg_expires, reg_delta, keepalive_expires;
-	int transport; /* transportLayerProtocol */
+	int transport;	   /* transportLayerProtocol: 1 TCP, 2 UDP, 3 TLS */
+	int security_mode; /* deviceSecurityMode: 1 non-secure, 2 authenticated, 3 encrypted */
+	int tls;	   /* SIP over TLS to securedSipPort */
 };
 /* Parse a config file (root <device> or <Default>); model_number picks loadInformation<N> in
  * XMLDefault. DT_EINVAL with "FNAME:LINE: why" for XML errors, wrong protocol or no CM member. */
@@ -107,8 +110,10 @@ size_t phone_log_format(char *buf, size_t cap, int json, const struct timeval *t
 			const char *device, const struct phone_logline *l);
 
 /* ---- phone_env.c ---- */
+struct ssl_ctx_st;
 struct phone_env {
 	struct event_base *base;
+	struct ssl_ctx_st *ssl_ctx; /* TLS client context, made on first use */
 	struct phone_env_opts o;
 	int relay_fd;
 	struct event *relay_ev;
@@ -172,6 +177,27 @@ void phone_dhcp_cancel(struct phone *ph);
 /* The relay socket got a reply for this phone. */
 void phone_dhcp_input(struct phone *ph, const void *buf, size_t len);
 
+/* ---- phone_digest.c ---- */
+/* A digest challenge kept to answer every later REGISTER on its connection. */
+struct phone_chal {
+	char realm[128]; /* "" = no challenge yet */
+	char nonce[256];
+	char opaque[128];
+	int qop;     /* the server offered qop=auth */
+	unsigned nc; /* nonce-count of the last answer */
+};
+struct sip_msg;
+/* RFC 2617 response (32 lower-case hex + NUL) for MD5; qop "" or NULL = RFC 2069 form. */
+void phone_digest_response(const char *user, const char *realm, const char *password,
+			   const char *method, const char *uri, const char *nonce, const char *qop,
+			   const char *nc, const char *cnonce, char out[33]);
+/* Take the WWW-Authenticate (or Proxy-Authenticate) challenge of a 401/407 into c (nc reset);
+ * *stale = 1 when it says stale=true. 0, or -1 when there is no usable challenge. */
+int phone_chal_take(struct phone_chal *c, const struct sip_msg *m, int *stale);
+/* The Authorization value answering c for REGISTER to uri (next nc; cnonce from rnd). */
+void phone_chal_answer(struct phone_chal *c, const char *user, const char *password,
+		       const char *uri, uint64_t rnd, char *out, size_t cap);
+
 /* ---- phone_sip.c ---- */
 /* Where a REGISTER goes: the member, the connection's local port, its CSeq and Call-ID, and
  * whether it is the standby member's keepalive (Expires 0 + cisco-keep-alive, sip-register.md). */
@@ -181,6 +207,7 @@ struct phone_reg_to {
 	uint32_t cseq;
 	const char *callid;
 	int keepalive;
+	const char *auth; /* Authorization value, NULL = none */
 };
 /* The standby member's keepalive connection (phone_backup.c). */
 struct phone_backup {
@@ -191,6 +218,9 @@ struct phone_backup {
 	uint32_t cseq;
 	char callid[96];
 	int waiting; /* a keepalive REGISTER is unanswered */
+	struct phone_chal chal;
+	int answered;	     /* the standby's challenge was answered once */
+	char auth_hdr[1024]; /* Authorization for the standby ("" = none) */
 };
 enum phone_sip_state {
 	PHONE_SIP_IDLE = 0,
@@ -212,14 +242,10 @@ struct phone_sip {
 	uint32_t cseq;
 	int auth_tries;
 	int stale_tries;
-	char realm[128]; /* the last digest challenge (empty: none) */
-	char nonce[256];
-	char opaque[128];
-	int qop;
-	unsigned nc;
-	char auth_hdr[1024]; /* Authorization for the next REGISTER */
-	int expires;	     /* granted */
-	int first_sent;	     /* first REGISTER after boot carries Reason + body */
+	struct phone_chal chal; /* the last digest challenge (realm "" = none) */
+	char auth_hdr[1024];	/* Authorization for the next REGISTER */
+	int expires;		/* granted */
+	int first_sent;		/* first REGISTER after boot carries Reason + body */
 	int registrations;
 	struct phone_backup bk;
 	int refreshing;	     /* the pending REGISTER is a refresh */
@@ -234,6 +260,13 @@ void phone_sip_close(struct phone *ph);
 void phone_sip_registered_hook(struct phone *ph);
 /* Build a REGISTER for the current member into buf (cap); returns its length or -1. */
 int phone_sip_build_register(struct phone *ph, char *buf, size_t cap, int expires, int first);
+/* The port the phone uses on a member: securedSipPort under TLS, else sipPort. */
+int phone_cm_port(const struct phone *ph, const struct phone_cm *cm);
+/* A bufferevent on a connecting socket fd: TLS (no certificate check: see docs/phone.md) when
+ * the config asks for it, plain TCP otherwise. NULL on failure (fd closed). */
+struct bufferevent *phone_sip_bev(struct phone *ph, int fd);
+/* The digest user: authName, else the DN, else the device name. */
+const char *phone_sip_auth_user(const struct phone *ph);
 /* Build a REGISTER for any target. */
 int phone_sip_build(struct phone *ph, const struct phone_reg_to *to, char *buf, size_t cap,
 		    int expires, int first);
@@ -242,12 +275,6 @@ int phone_sip_build(struct phone *ph, const struct phone_reg_to *to, char *buf, 
 /* Registered: open the keepalive to the first other member of the group (no-op without one). */
 void phone_backup_start(struct phone *ph);
 void phone_backup_stop(struct phone *ph);
-
-/* ---- phone_digest.c ---- */
-/* RFC 2617 response (32 lower-case hex + NUL) for MD5; qop "" or NULL = RFC 2069 form. */
-void phone_digest_response(const char *user, const char *realm, const char *password,
-			   const char *method, const char *uri, const char *nonce, const char *qop,
-			   const char *nc, const char *cnonce, char out[33]);
 
 /* ---- phone_boot.c: the step machine ---- */
 struct phone {

@@ -14,11 +14,14 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/ssl.h>
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,8 +65,8 @@ line1(const struct phone *ph)
 }
 
 /* The digest user: authName, else the DN, else (no line: XMLDefault) the device name. */
-static const char *
-auth_user(const struct phone *ph)
+const char *
+phone_sip_auth_user(const struct phone *ph)
 {
 	const struct phone_line *ln = line1(ph);
 	return ln->auth_name[0] ? ln->auth_name : ln->name[0] ? ln->name : ph->dev;
@@ -73,6 +76,51 @@ static const struct phone_cm *
 cur_cm(const struct phone *ph)
 {
 	return &ph->cnf.cm[ph->sip.cm];
+}
+
+int
+phone_cm_port(const struct phone *ph, const struct phone_cm *cm)
+{
+	return ph->cnf.tls ? cm->sips_port : cm->sip_port;
+}
+
+struct bufferevent *
+phone_sip_bev(struct phone *ph, int fd)
+{
+	struct phone_env *env = ph->env;
+	int one = 1;
+	/* A REGISTER is one small write per transaction: Nagle would hold a TLS record back until
+	 * the peer's delayed ACK (~40 ms per round trip measured on loopback). */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (!ph->cnf.tls) {
+		struct bufferevent *b =
+		    bufferevent_socket_new(env->base, fd, BEV_OPT_CLOSE_ON_FREE);
+		if (!b)
+			close(fd);
+		return b;
+	}
+	if (!env->ssl_ctx) {
+		env->ssl_ctx = SSL_CTX_new(TLS_client_method());
+		if (!env->ssl_ctx) {
+			close(fd);
+			return NULL;
+		}
+		SSL_CTX_set_min_proto_version(env->ssl_ctx, TLS1_2_VERSION);
+		/* A real phone checks the CallManager's certificate against its CTL/ITL (or TVS);
+		 * the simulator holds no trust list yet, so it does not verify (docs/phone.md). */
+		SSL_CTX_set_verify(env->ssl_ctx, SSL_VERIFY_NONE, NULL);
+	}
+	SSL *ssl = SSL_new(env->ssl_ctx);
+	struct bufferevent *b =
+	    ssl ? bufferevent_openssl_socket_new(env->base, fd, ssl, BUFFEREVENT_SSL_CONNECTING,
+						 BEV_OPT_CLOSE_ON_FREE)
+		: NULL;
+	if (!b) {
+		if (ssl)
+			SSL_free(ssl);
+		close(fd);
+	}
+	return b;
 }
 
 /* "sip88xx.14-2-1-0001-14" → "14.2.1" for User-Agent. */
@@ -113,7 +161,8 @@ phone_sip_build(struct phone *ph, const struct phone_reg_to *to, char *buf, size
 	snprintf(ruri, sizeof ruri, "sip:%s", cm->host);
 	sip_out_init(&o, buf, cap);
 	sip_out_request(&o, "REGISTER", slice_make(ruri, strlen(ruri)));
-	sip_out_hdrf(&o, "Via", "SIP/2.0/TCP %s:%d;branch=z9hG4bK%08llx", ip, to->local_port,
+	sip_out_hdrf(&o, "Via", "SIP/2.0/%s %s:%d;branch=z9hG4bK%08llx",
+		     ph->cnf.tls ? "TLS" : "TCP", ip, to->local_port,
 		     (unsigned long long)(phone_env_unique(ph->env) & 0xffffffffffull));
 	sip_out_hdrf(&o, "From", "<sip:%s@%s>;tag=%s", dn, cm->host, s->from_tag);
 	sip_out_hdrf(&o, "To", "<sip:%s@%s>", dn, cm->host);
@@ -131,10 +180,10 @@ phone_sip_build(struct phone *ph, const struct phone_reg_to *to, char *buf, size
 	sip_out_hdrf(&o, "User-Agent", "Cisco-CP%s/%s", ph->model->name, fw);
 	sip_out_hdrf(
 	    &o, "Contact",
-	    "<sip:%s@%s:%d;transport=tcp>;+sip.instance=\"<urn:uuid:00000000-0000-0000-0000-"
+	    "<sip:%s@%s:%d;transport=%s>;+sip.instance=\"<urn:uuid:00000000-0000-0000-0000-"
 	    "%s>\";+u.sip!devicename.ccm.cisco.com=\"%s\";+u.sip!model.ccm.cisco.com=\"%d\"%s",
-	    s->contact_user, ip, to->local_port, mac_lc, ph->dev, ph->model->number,
-	    to->keepalive ? ";expires=0;cisco-keep-alive" : "");
+	    s->contact_user, ip, to->local_port, ph->cnf.tls ? "tls" : "tcp", mac_lc, ph->dev,
+	    ph->model->number, to->keepalive ? ";expires=0;cisco-keep-alive" : "");
 	sip_out_hdrf(&o, "Supported", "%s", supported);
 	if (first)
 		sip_out_hdrf(&o, "Reason",
@@ -144,8 +193,8 @@ phone_sip_build(struct phone *ph, const struct phone_reg_to *to, char *buf, size
 			     ph->flash.inactive[0] ? ph->flash.inactive : ph->flash.active,
 			     ph->flash.last);
 	sip_out_hdrf(&o, "Expires", "%d", expires);
-	if (!to->keepalive && s->auth_hdr[0])
-		sip_out_hdrf(&o, "Authorization", "%s", s->auth_hdr);
+	if (to->auth && to->auth[0])
+		sip_out_hdrf(&o, "Authorization", "%s", to->auth);
 	if (first) {
 		sip_out_hdrf(&o, "Mime-Version", "1.0");
 		return sip_out_finish(&o, "multipart/mixed; boundary=uniqueBoundary", bulk_body,
@@ -157,7 +206,8 @@ phone_sip_build(struct phone *ph, const struct phone_reg_to *to, char *buf, size
 int
 phone_sip_build_register(struct phone *ph, char *buf, size_t cap, int expires, int first)
 {
-	struct phone_reg_to to = {cur_cm(ph), ph->sip.local_port, ph->sip.cseq, ph->sip.callid, 0};
+	struct phone_reg_to to = {cur_cm(ph), ph->sip.local_port, ph->sip.cseq, ph->sip.callid,
+				  0,	      ph->sip.auth_hdr};
 	return phone_sip_build(ph, &to, buf, cap, expires, first);
 }
 
@@ -208,8 +258,8 @@ member_failed(struct phone *ph, const char *why)
 {
 	char what[160];
 	const struct phone_cm *cm = cur_cm(ph);
-	snprintf(what, sizeof what, "%s:%d (priority %d): %s", cm->host, cm->sip_port, cm->priority,
-		 why);
+	snprintf(what, sizeof what, "%s:%d (priority %d): %s", cm->host, phone_cm_port(ph, cm),
+		 cm->priority, why);
 	close_bev(ph);
 	if (ph->sip.cm + 1 < ph->cnf.n_cm) {
 		phone_step_log(ph, "retry", "TCP connect", what);
@@ -265,30 +315,14 @@ static void
 make_auth(struct phone *ph)
 {
 	struct phone_sip *s = &ph->sip;
-	const struct phone_line *ln = line1(ph);
-	const char *user = auth_user(ph);
-	char uri[96], resp[33], nc[12], cnonce[20];
-
-	if (!s->realm[0]) {
+	char uri[96];
+	if (!s->chal.realm[0]) {
 		s->auth_hdr[0] = '\0';
 		return;
 	}
 	snprintf(uri, sizeof uri, "sip:%s", cur_cm(ph)->host);
-	snprintf(nc, sizeof nc, "%08x", ++s->nc);
-	snprintf(cnonce, sizeof cnonce, "%08llx",
-		 (unsigned long long)(phone_env_unique(ph->env) & 0xffffffffull));
-	phone_digest_response(user, s->realm, ln->auth_password, "REGISTER", uri, s->nonce,
-			      s->qop ? "auth" : "", nc, cnonce, resp);
-	int n = snprintf(s->auth_hdr, sizeof s->auth_hdr,
-			 "Digest username=\"%s\",realm=\"%s\",uri=\"%s\",response=\"%s\","
-			 "nonce=\"%s\",algorithm=MD5",
-			 user, s->realm, uri, resp, s->nonce);
-	if (s->qop)
-		n += snprintf(s->auth_hdr + n, sizeof s->auth_hdr - (size_t)n,
-			      ",cnonce=\"%s\",qop=auth,nc=%s", cnonce, nc);
-	if (s->opaque[0])
-		snprintf(s->auth_hdr + n, sizeof s->auth_hdr - (size_t)n, ",opaque=\"%s\"",
-			 s->opaque);
+	phone_chal_answer(&s->chal, phone_sip_auth_user(ph), line1(ph)->auth_password, uri,
+			  phone_env_unique(ph->env), s->auth_hdr, sizeof s->auth_hdr);
 }
 
 static void
@@ -296,33 +330,16 @@ challenge(struct phone *ph, struct sip_msg *m)
 {
 	struct phone_sip *s = &ph->sip;
 	const struct phone_line *ln = line1(ph);
-	const struct sip_hdr *h = sip_msg_hdr(m, SIP_H_WWW_AUTHENTICATE, 0);
-	if (!h)
-		h = sip_msg_hdr_named(m, "Proxy-Authenticate");
-	struct sip_auth a;
-	struct dt_slice stale = {0};
-	const char *user = auth_user(ph);
+	const char *user = phone_sip_auth_user(ph);
+	int stale = 0;
 
-	if (!h || sip_auth_parse(h->value, &a) != DT_OK || !a.realm.len || !a.nonce.len ||
-	    slice_copy(a.realm, s->realm, sizeof s->realm) ||
-	    slice_copy(a.nonce, s->nonce, sizeof s->nonce)) {
+	if (phone_chal_take(&s->chal, m, &stale) != 0) {
 		phone_fail(ph, "auth", "%d without a usable digest challenge", m->status);
 		return;
 	}
 	/* stale=true: our answer was right but the nonce aged or was replayed; answer once more
 	 * without counting it as a wrong password (bounded by stale_tries). */
-	for (struct dt_slice rest = h->value; rest.len;) {
-		const char *eq = memchr(rest.p, '=', rest.len);
-		if (!eq)
-			break;
-		size_t k = (size_t)(eq - rest.p);
-		if (k >= 5 && strncasecmp(eq - 5, "stale", 5) == 0 && rest.len - k > 4 &&
-		    strncasecmp(eq + 1, "true", 4) == 0)
-			stale.len = 1;
-		rest.p = eq + 1;
-		rest.len -= k + 1;
-	}
-	if (stale.len ? ++s->stale_tries > 2 : ++s->auth_tries > 1) {
+	if (stale ? ++s->stale_tries > 2 : ++s->auth_tries > 1) {
 		phone_fail(ph, "auth",
 			   "%d again after answering the challenge: credentials of %s rejected "
 			   "(401 loop)",
@@ -336,14 +353,9 @@ challenge(struct phone *ph, struct sip_msg *m)
 					      : "");
 		return;
 	}
-	s->qop = a.qop.len > 0; /* "auth" or "auth,auth-int": we answer auth */
-	s->opaque[0] = '\0';
-	if (a.opaque.len)
-		slice_copy(a.opaque, s->opaque, sizeof s->opaque);
-	s->nc = 0;
 	phone_step_log(ph, "info", "REGISTER",
-		       stale.len ? "401 stale nonce; answering again"
-				 : "401 digest challenge; answering");
+		       stale ? "401 stale nonce; answering again"
+			     : "401 digest challenge; answering");
 	/* The challenged REGISTER never took effect: the answer carries Reason + body again. */
 	s->first_sent = 0;
 	if (send_register(ph, s->pending_expires) != 0)
@@ -409,10 +421,10 @@ on_response(struct phone *ph, struct sip_msg *m)
 				return;
 		}
 	}
-	if ((m->status == 403 || m->status == 401) && s->realm[0]) {
+	if ((m->status == 403 || m->status == 401) && s->chal.realm[0]) {
 		phone_fail(ph, "auth",
 			   "%s after answering the digest challenge: credentials of %s rejected",
-			   got, auth_user(ph));
+			   got, phone_sip_auth_user(ph));
 		return;
 	}
 	if (m->status != 200) {
@@ -491,17 +503,17 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		evtimer_del(s->timer);
 		if (getsockname(bufferevent_getfd(bev), (struct sockaddr *)&sa, &sl) == 0)
 			s->local_port = ntohs(sa.sin_port);
-		snprintf(got, sizeof got, "connected to %s:%d (member priority %d) from port %d",
-			 cur_cm(ph)->host, cur_cm(ph)->sip_port, cur_cm(ph)->priority,
-			 s->local_port);
-		phone_step_log(ph, "ok", "TCP SYN", got);
+		snprintf(got, sizeof got, "connected%s to %s:%d (member priority %d) from port %d",
+			 ph->cnf.tls ? " over TLS" : "", cur_cm(ph)->host,
+			 phone_cm_port(ph, cur_cm(ph)), cur_cm(ph)->priority, s->local_port);
+		phone_step_log(ph, "ok", ph->cnf.tls ? "TCP SYN, TLS ClientHello" : "TCP SYN", got);
 		ph->step = DT_STEP_SIP_REGISTER;
 		gettimeofday(&ph->step_t0, NULL);
 		s->state = PHONE_SIP_REGISTERING;
 		s->auth_tries = 0;
 		s->stale_tries = 0;
 		s->auth_hdr[0] = '\0';
-		s->realm[0] = '\0';
+		s->chal.realm[0] = '\0';
 		if (send_register(ph, ph->cnf.reg_expires) != 0)
 			member_failed(ph, "write failed");
 		return;
@@ -566,7 +578,7 @@ connect_member(struct phone *ph)
 			      "processNodeName is not an IPv4 address (no DNS in the simulator)");
 		return;
 	}
-	peer.sin_port = htons((uint16_t)cm->sip_port);
+	peer.sin_port = htons((uint16_t)phone_cm_port(ph, cm));
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	local.sin_addr.s_addr = htonl(ph->ip);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&local, sizeof local) != 0) {
@@ -577,10 +589,9 @@ connect_member(struct phone *ph)
 		member_failed(ph, why);
 		return;
 	}
-	s->bev = bufferevent_socket_new(ph->env->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	s->bev = phone_sip_bev(ph, fd);
 	if (!s->bev) {
-		close(fd);
-		member_failed(ph, "out of memory");
+		member_failed(ph, "TLS or socket setup failed");
 		return;
 	}
 	bufferevent_setcb(s->bev, on_read, NULL, on_event, ph);
@@ -603,7 +614,7 @@ home_probe(evutil_socket_t fd, short what, void *arg)
 		return;
 	if (!inet_aton(ph->cnf.cm[0].host, &peer.sin_addr))
 		return;
-	peer.sin_port = htons((uint16_t)ph->cnf.cm[0].sip_port);
+	peer.sin_port = htons((uint16_t)phone_cm_port(ph, &ph->cnf.cm[0]));
 	local.sin_addr.s_addr = htonl(ph->ip);
 	/* A blocking connect on loopback answers at once (SYN-ACK or RST): no state to keep. */
 	int pfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

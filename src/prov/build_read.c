@@ -142,7 +142,8 @@ prov_read_all(struct prov *p, struct dt_errbuf *e)
 			t->l.auth_user = base + (uintptr_t)t->l.auth_user;
 			t->l.password = base + (uintptr_t)t->l.password;
 		}
-		qsort(r.lines, r.n_lines, sizeof *r.lines, by_dev_button);
+		if (r.n_lines) /* qsort(NULL, 0) is undefined (UBSan: phones with no line) */
+			qsort(r.lines, r.n_lines, sizeof *r.lines, by_dev_button);
 		rc = store_device_foreach(p->st, read_device, &r, e);
 	}
 	if (r.oom)

@@ -138,6 +138,12 @@ prov_last_build(const struct prov *p, struct prov_build_stats *out)
 	*out = p->last;
 }
 
+int64_t
+prov_applied_seq(const struct prov *p)
+{
+	return p->seq;
+}
+
 void
 prov_close(struct prov *p)
 {

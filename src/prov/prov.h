@@ -66,6 +66,11 @@ struct prov_build_stats {
 };
 void prov_last_build(const struct prov *p, struct prov_build_stats *out);
 
+/* The last change-log entry applied (by prov_open or prov_refresh). It moves whenever a refresh
+ * saw a database change, also one that changed no file (a SIP profile's digest flag, a DHCP
+ * subnet): serve compares it around prov_refresh to tell the services that cache the database. */
+int64_t prov_applied_seq(const struct prov *p);
+
 void prov_close(struct prov *p);
 
 #endif

@@ -7,6 +7,8 @@
  *   line DN      re-read every device showing the DN (display name, credentials);
  *   pool, node … reload the referenced objects, re-render only the devices using one that changed;
  *   model        rebuild everything (the catalogue feeds every file and XMLDefault);
+ *   firmware     a model's default load changed (`dialtone load`): reload the references, so
+ *                the devices of that model and XMLDefault are re-rendered, nothing else;
  *   other kinds  (DHCP leases, SIP bindings) are not inputs of any file: ignored.
  * A DN whose shared/not-shared status flips re-renders every device showing it (sharedLine).
  * Past FULL_AFTER changed devices a full build is cheaper than one-by-one reads; a hole in the
@@ -91,7 +93,8 @@ on_change(int64_t seq, const char *kind, const char *key, void *arg)
 	else if (strcmp(kind, "pool") == 0 || strcmp(kind, "node") == 0 ||
 		 strcmp(kind, "profile") == 0 || strcmp(kind, "cmgroup") == 0 ||
 		 strcmp(kind, "datetime") == 0 || strcmp(kind, "softkey") == 0 ||
-		 strcmp(kind, "dial_rules") == 0 || strcmp(kind, "ringtone") == 0)
+		 strcmp(kind, "dial_rules") == 0 || strcmp(kind, "ringtone") == 0 ||
+		 strcmp(kind, "firmware") == 0)
 		c->refs = 1;
 	if (c->devices.n + c->dns.n > FULL_AFTER || c->devices.oom || c->dns.oom)
 		c->full = 1;

@@ -162,8 +162,8 @@ cs(const char *s)
 
 /* Expected response for credentials a, password pass, method. */
 static int
-expected_response(const struct reg *r, const struct sip_auth *a, const EVP_MD *md, const char *user, const char *realm,
-		  const char *pass, struct dt_slice method, char *out)
+expected_response(const struct reg *r, const struct sip_auth *a, const EVP_MD *md, const char *user,
+		  const char *realm, const char *pass, struct dt_slice method, char *out)
 {
 	char ha1[2 * EVP_MAX_MD_SIZE + 1], ha2[2 * EVP_MAX_MD_SIZE + 1];
 	struct dt_slice p1[3] = {cs(user), cs(realm), cs(pass)};
@@ -189,7 +189,7 @@ fail_get(struct reg *r, const char *ip, int create)
 	f = dt_calloc(DT_MEM_SIP, 1, sizeof *f);
 	if (!f)
 		return NULL;
-	snprintf(f->ip, sizeof f->ip, "%s", ip);
+	reg_copy(f->ip, sizeof f->ip, ip);
 	if (reg_map_insert(&r->fails, f) != DT_OK) {
 		dt_free(DT_MEM_SIP, f);
 		return NULL;
@@ -226,7 +226,7 @@ nc_value(struct dt_slice nc)
 		return 0;
 	for (size_t i = 0; i < 8; i++) {
 		char c = nc.p[i];
-		int d = c >= '0' && c <= '9' ? c - '0'
+		int d = c >= '0' && c <= '9'		     ? c - '0'
 			: (c | 32) >= 'a' && (c | 32) <= 'f' ? (c | 32) - 'a' + 10
 							     : -1;
 		if (d < 0)
@@ -267,8 +267,8 @@ reg_auth_check(struct reg *r, const struct sip_msg *m, const struct reg_line *li
 	if (a.qop.len && (!slice_caseeq(a.qop, "auth") || !a.cnonce.len || !nc_value(a.nc)))
 		return REG_AUTH_CHALLENGE;
 	/* same work for unknown and known users (no enumeration by timing) */
-	if (expected_response(r, &a, md, line ? line->auth_user : "-", r->cfg.realm, pass, m->method_name,
-			      want) < 0)
+	if (expected_response(r, &a, md, line ? line->auth_user : "-", r->cfg.realm, pass,
+			      m->method_name, want) < 0)
 		return REG_AUTH_FAIL;
 	ok = line && slice_eq(a.username, line->auth_user) && a.response.len == strlen(want) &&
 	     CRYPTO_memcmp(want, a.response.p, a.response.len) == 0;
@@ -296,12 +296,14 @@ reg_auth_challenge(struct reg *r, struct sip_out *o, const struct reg_src *src, 
 {
 	char nonce[REG_NONCE_LEN + 1];
 	nonce_make(r, src->ip, (uint64_t)now, ++r->tag_seq, nonce);
-	/* MD5 first: it is what CUCM offers and what phones are known to answer; SHA-256 second for
-	 * RFC 7616 clients (which pick the first algorithm they support from the top). */
+	/* SHA-256 only when configured, and then first (RFC 7616 §3.7: preferred first): MD5 alone
+	 * is what CUCM offers, and RFC 2617 clients (sipsak) answer the last challenge they see
+	 * with MD5 whatever it asked for, so two challenges by default would lock them out. */
+	if (r->cfg.digest_sha256)
+		sip_out_hdrf(o, "WWW-Authenticate",
+			     "Digest realm=\"%s\", nonce=\"%s\", algorithm=SHA-256, qop=\"auth\"%s",
+			     r->cfg.realm, nonce, stale ? ", stale=true" : "");
 	sip_out_hdrf(o, "WWW-Authenticate",
-		     "Digest realm=\"%s\", nonce=\"%s\", algorithm=MD5, qop=\"auth\"%s", r->cfg.realm,
-		     nonce, stale ? ", stale=true" : "");
-	sip_out_hdrf(o, "WWW-Authenticate",
-		     "Digest realm=\"%s\", nonce=\"%s\", algorithm=SHA-256, qop=\"auth\"%s",
+		     "Digest realm=\"%s\", nonce=\"%s\", algorithm=MD5, qop=\"auth\"%s",
 		     r->cfg.realm, nonce, stale ? ", stale=true" : "");
 }

@@ -8,8 +8,8 @@
 #include "core/err.h"
 #include "core/mem.h"
 
-#define FLAP_COUNT 5	    /* registrations ... */
-#define FLAP_WINDOW 600	    /* ... within ten minutes flag a flapping phone */
+#define FLAP_COUNT  5	/* registrations ... */
+#define FLAP_WINDOW 600 /* ... within ten minutes flag a flapping phone */
 
 static const char *const state_names[] = {
     [REG_ST_NONE] = "Unknown",
@@ -108,7 +108,7 @@ reg_dev_get(struct reg *r, const char *name, int create)
 	d = dt_calloc(DT_MEM_SIP, 1, sizeof *d);
 	if (!d)
 		return NULL;
-	snprintf(d->info.name, sizeof d->info.name, "%s", name);
+	reg_copy(d->info.name, sizeof d->info.name, name);
 	if (reg_map_insert(&r->devs, d) != DT_OK) {
 		dt_free(DT_MEM_SIP, d);
 		return NULL;
@@ -159,7 +159,7 @@ reg_dev_event(struct reg *r, struct reg_dev *d, int event, int reason, const str
 	h.reason = (uint8_t)reason;
 	if (src) {
 		h.transport = (uint8_t)src->transport;
-		snprintf(h.ip, sizeof h.ip, "%s", src->ip);
+		reg_copy(h.ip, sizeof h.ip, src->ip);
 		h.port = src->port;
 	}
 	hist_push(r, d, &h);
@@ -169,7 +169,8 @@ reg_dev_event(struct reg *r, struct reg_dev *d, int event, int reason, const str
 		int n = 0;
 		d->info.state = REG_ST_REGISTERED;
 		d->info.reason = REG_R_NONE;
-		memmove(d->reg_times, d->reg_times + 1, sizeof d->reg_times - sizeof d->reg_times[0]);
+		memmove(d->reg_times, d->reg_times + 1,
+			sizeof d->reg_times - sizeof d->reg_times[0]);
 		d->reg_times[FLAP_COUNT - 1] = (uint32_t)now;
 		for (int i = 0; i < FLAP_COUNT; i++)
 			n += d->reg_times[i] && now - d->reg_times[i] <= FLAP_WINDOW;

@@ -10,7 +10,7 @@
 #include "core/err.h"
 #include "core/mem.h"
 
-#define ALLOW "REGISTER, OPTIONS, REFER, SUBSCRIBE, NOTIFY, ACK"
+#define ALLOW	      "REGISTER, OPTIONS, REFER, SUBSCRIBE, NOTIFY, ACK"
 #define SUPPORTED_EXT "norefersub" /* the only Require option phones send us (REFER alarms) */
 
 void
@@ -108,7 +108,8 @@ dirty_add(struct reg *r, char kind, const char *key)
 		size_t cap = r->cap_dirty ? r->cap_dirty * 2 : 256;
 		struct reg_dirty *n = dt_realloc(DT_MEM_SIP, r->dirty, cap * sizeof *n);
 		if (!n)
-			return; /* the item is persisted at its next change; documented loss window */
+			return; /* the item is persisted at its next change; documented loss window
+				 */
 		r->dirty = n;
 		r->cap_dirty = cap;
 	}
@@ -143,8 +144,15 @@ reg_dirty_drain(struct reg *r, void (*fn)(char kind, const char *key, void *arg)
 		const struct reg_dirty *x = &r->dirty[i];
 		if (x->kind == 'a') {
 			struct reg_aor *a = reg_aor_get(r, x->key, 0);
-			if (a)
-				a->dirty = 0;
+			if (!a)
+				continue;
+			a->dirty = 0;
+			if (a->removed) {
+				a->removed = 0;
+				if (fn)
+					fn('r', x->key, arg);
+				continue;
+			}
 		} else {
 			struct reg_dev *d = reg_dev_get(r, x->key, 0);
 			if (!d)

@@ -16,7 +16,7 @@ reg_aor_get(struct reg *r, const char *aor, int create)
 	a = dt_calloc(DT_MEM_SIP, 1, sizeof *a);
 	if (!a)
 		return NULL;
-	snprintf(a->aor, sizeof a->aor, "%s", aor);
+	reg_copy(a->aor, sizeof a->aor, aor);
 	if (reg_map_insert(&r->aors, a) != DT_OK) {
 		dt_free(DT_MEM_SIP, a);
 		return NULL;
@@ -75,8 +75,8 @@ reg_bind_set(struct reg *r, struct reg_aor *a, struct dt_slice contact, struct d
 	b->port = src->port;
 	b->transport = (uint8_t)src->transport;
 	b->conn = src->conn;
-	snprintf(b->ip, sizeof b->ip, "%s", src->ip);
-	snprintf(b->device, sizeof b->device, "%s", device);
+	reg_copy(b->ip, sizeof b->ip, src->ip);
+	reg_copy(b->device, sizeof b->device, device);
 	b->contact_len = (uint8_t)contact.len;
 	b->params_len = (uint8_t)params.len;
 	b->callid_len = (uint8_t)call_id.len;
@@ -87,6 +87,11 @@ reg_bind_set(struct reg *r, struct reg_aor *a, struct dt_slice contact, struct d
 	memcpy(b->data + contact.len + params.len + 2, call_id.p, call_id.len);
 	b->data[contact.len + params.len + 2 + call_id.len] = '\0';
 	if (old) {
+		/* a new Contact URI for the same +sip.instance: the stored row of the old one must
+		 * go */
+		if (old->contact_len != contact.len ||
+		    memcmp(reg_bind_contact(old), contact.p, contact.len) != 0)
+			a->removed = 1;
 		/* replace in place so the list order (first registered first) stays */
 		struct reg_bind **pp = &a->binds;
 		while (*pp != old)
@@ -118,6 +123,7 @@ reg_bind_remove(struct reg *r, struct reg_aor *a, struct reg_bind *b)
 	dt_free(DT_MEM_SIP, b);
 	a->n--;
 	r->n_bindings--;
+	a->removed = 1;
 	reg_mark_dirty_aor(r, a);
 }
 
@@ -146,16 +152,16 @@ static void
 fill_info(const struct reg_aor *a, const struct reg_bind *b, struct reg_binding_info *bi)
 {
 	memset(bi, 0, sizeof *bi);
-	snprintf(bi->aor, sizeof bi->aor, "%s", a->aor);
-	snprintf(bi->device, sizeof bi->device, "%s", b->device);
-	snprintf(bi->contact, sizeof bi->contact, "%s", reg_bind_contact(b));
-	snprintf(bi->params, sizeof bi->params, "%s", reg_bind_params(b));
-	snprintf(bi->call_id, sizeof bi->call_id, "%s", reg_bind_callid(b));
+	reg_copy(bi->aor, sizeof bi->aor, a->aor);
+	reg_copy(bi->device, sizeof bi->device, b->device);
+	reg_copy(bi->contact, sizeof bi->contact, reg_bind_contact(b));
+	reg_copy(bi->params, sizeof bi->params, reg_bind_params(b));
+	reg_copy(bi->call_id, sizeof bi->call_id, reg_bind_callid(b));
 	bi->cseq = b->cseq;
 	bi->expires_at = b->expires_at;
 	bi->q = b->q;
 	bi->src.transport = b->transport;
-	snprintf(bi->src.ip, sizeof bi->src.ip, "%s", b->ip);
+	reg_copy(bi->src.ip, sizeof bi->src.ip, b->ip);
 	bi->src.port = b->port;
 	bi->src.conn = b->conn;
 }

@@ -8,8 +8,11 @@
 #include "core/mem.h"
 
 #define NEXT(m, it) (*(void **)((char *)(it) + (m)->off_next))
-#define KEY(m, it) ((const char *)(it) + (m)->off_key)
+#define KEY(m, it)  ((const char *)(it) + (m)->off_key)
 
+/* FNV-1a, then a 64-bit finalizer (splitmix64): FNV's low bits depend only on the low bits of
+ * each byte, so keys that differ in their last hex digits ("SEP0000AA00001F") piled into a few
+ * buckets of a power-of-two table; the finalizer mixes the high bits down. */
 static uint64_t
 fnv1a(const char *s)
 {
@@ -18,6 +21,11 @@ fnv1a(const char *s)
 		h ^= (uint8_t)*s++;
 		h *= 1099511628211ull;
 	}
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
 	return h;
 }
 

@@ -68,11 +68,11 @@ reg_notify_build(struct reg *r, const char *device, const char *action, const ch
 		return -DT_ERANGE;
 	memset(dst, 0, sizeof *dst);
 	dst->transport = b->transport;
-	snprintf(dst->ip, sizeof dst->ip, "%s", b->ip);
+	reg_copy(dst->ip, sizeof dst->ip, b->ip);
 	dst->port = b->port;
 	dst->conn = b->conn;
 	d->info.cfg_state = REG_CFG_PENDING;
-	snprintf(d->info.cfg_action, sizeof d->info.cfg_action, "%s", action);
+	reg_copy(d->info.cfg_action, sizeof d->info.cfg_action, action);
 	d->info.cfg_at = now;
 	reg_mark_dirty_dev(r, d);
 	return n;
@@ -112,7 +112,8 @@ reg_notify_response(struct reg *r, const struct sip_msg *m, time_t now)
 		/* the phone refused the action: it will not come back with the new config */
 		mt.found->info.cfg_state = REG_CFG_FAILED;
 		reg_dev_event(r, mt.found, REG_EV_UNREGISTER, REG_R_NO_RESPONSE, NULL, now);
-		mt.found->info.state = REG_ST_REGISTERED; /* still registered; only the history says */
+		mt.found->info.state =
+		    REG_ST_REGISTERED; /* still registered; only the history says */
 	}
 	reg_mark_dirty_dev(r, mt.found);
 	return 1;

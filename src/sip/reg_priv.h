@@ -10,12 +10,22 @@
 #define DT_SIP_REG_PRIV_H
 
 #include <openssl/evp.h>
+#include <string.h>
 
 #include "sip/registrar.h"
 
-#define REG_LINE_MAX_DEV 8 /* devices sharing one DN (shared lines) */
-#define REG_DEV_MAX_LINES 8 /* lines of one device bound by bulkregisterreq */
-#define REG_NONCE_LEN 56   /* hex: 8-byte time + 4-byte counter + 16-byte HMAC */
+#define REG_LINE_MAX_DEV  8  /* devices sharing one DN (shared lines) */
+#define REG_DEV_MAX_LINES 8  /* lines of one device bound by bulkregisterreq */
+#define REG_NONCE_LEN	  56 /* hex: 8-byte time + 4-byte counter + 16-byte HMAC */
+
+/* Copy a C string into dst[cap], truncating; the hot path's snprintf(dst, cap, "%s", src). */
+static inline void
+reg_copy(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
 
 /* ---- reg_map.c: chained hash map over items that hold their own key and next pointer ---- */
 struct reg_map {
@@ -75,7 +85,8 @@ struct reg_aor {
 	struct reg_aor *next;
 	struct reg_bind *binds;
 	int n;
-	int dirty;
+	uint8_t dirty;
+	uint8_t removed; /* a binding went since the last write: the store rewrites the AOR */
 	char aor[33];
 };
 static inline const char *
@@ -94,11 +105,12 @@ reg_bind_callid(const struct reg_bind *b)
 	return b->data + b->contact_len + 1 + b->params_len + 1;
 }
 struct reg_aor *reg_aor_get(struct reg *r, const char *aor, int create);
-/* Create or replace the binding of contact in aor (found by contact URI or +sip.instance). *isnew is
- * set when no binding of that contact existed or its Call-ID changed. DT_OK/DT_ENOMEM/DT_EBUSY. */
+/* Create or replace the binding of contact in aor (found by contact URI or +sip.instance). *isnew
+ * is set when no binding of that contact existed or its Call-ID changed. DT_OK/DT_ENOMEM/DT_EBUSY.
+ */
 int reg_bind_set(struct reg *r, struct reg_aor *a, struct dt_slice contact, struct dt_slice params,
-		 struct dt_slice call_id, uint32_t cseq, time_t expires_at, int q, const char *device,
-		 const struct reg_src *src, int *isnew);
+		 struct dt_slice call_id, uint32_t cseq, time_t expires_at, int q,
+		 const char *device, const struct reg_src *src, int *isnew);
 struct reg_bind *reg_bind_find(struct reg_aor *a, struct dt_slice contact, struct dt_slice params);
 void reg_bind_remove(struct reg *r, struct reg_aor *a, struct reg_bind *b);
 /* Whether any binding of any AOR still belongs to device (through the device's lines). */
@@ -111,9 +123,9 @@ struct reg_dev {
 	struct reg_hist *hist; /* ring, grown up to history_len */
 	int hist_cap, hist_n, hist_head;
 	uint32_t reg_times[5]; /* last five registration times (unix s), for the flap flag */
-	uint64_t nonce_hash;  /* FNV-1a of the last nonce accepted (replay check) */
-	uint32_t nc;	      /* its last nonce-count */
-	uint32_t notify_seq;  /* Call-ID "%08x-notify@dialtone" of our pending NOTIFY, 0 = none */
+	uint64_t nonce_hash;   /* FNV-1a of the last nonce accepted (replay check) */
+	uint32_t nc;	       /* its last nonce-count */
+	uint32_t notify_seq;   /* Call-ID "%08x-notify@dialtone" of our pending NOTIFY, 0 = none */
 	uint32_t persisted_last; /* last_register as last written to the store */
 	uint8_t dirty;
 	uint8_t hist_dirty; /* history changed since the last write */
@@ -125,8 +137,13 @@ void reg_dev_event(struct reg *r, struct reg_dev *d, int event, int reason,
 void reg_dev_read_reason(struct reg_dev *d, struct dt_slice reason);
 
 /* ---- reg_auth.c ---- */
-enum reg_auth_result { REG_AUTH_OK = 0, REG_AUTH_CHALLENGE, REG_AUTH_STALE, REG_AUTH_FAIL,
-		       REG_AUTH_LIMITED };
+enum reg_auth_result {
+	REG_AUTH_OK = 0,
+	REG_AUTH_CHALLENGE,
+	REG_AUTH_STALE,
+	REG_AUTH_FAIL,
+	REG_AUTH_LIMITED
+};
 /* Check the request's Authorization against line (NULL = unknown AOR: always fails, after the same
  * work). dev receives the nonce/nc replay state. */
 int reg_auth_check(struct reg *r, const struct sip_msg *m, const struct reg_line *line,
@@ -161,21 +178,23 @@ struct reg_dirty {
 struct reg {
 	struct reg_config cfg;
 	uint8_t secret[32];
-	struct reg_map lines;  /* struct reg_line by dn */
-	struct reg_map pdevs;  /* struct reg_pdev by name */
+	struct reg_map lines; /* struct reg_line by dn */
+	struct reg_map pdevs; /* struct reg_pdev by name */
 	int any_digest;
-	struct reg_map aors;   /* struct reg_aor by aor */
-	struct reg_map devs;   /* struct reg_dev by name */
-	struct reg_map fails;  /* struct reg_fail by ip */
+	struct reg_map aors;  /* struct reg_aor by aor */
+	struct reg_map devs;  /* struct reg_dev by name */
+	struct reg_map fails; /* struct reg_fail by ip */
 	size_t n_bindings;
 	struct reg_dirty *dirty;
 	size_t n_dirty, cap_dirty;
-	uint32_t tag_seq;      /* To tags and NOTIFY Call-IDs */
+	uint32_t tag_seq; /* To tags and NOTIFY Call-IDs */
 	/* Why fetched once: OpenSSL 3 looks an algorithm up in its provider table on every implicit
 	 * EVP_md5()/HMAC() call; fetching at start and reusing one context halved digest CPU. */
 	EVP_MD *md5, *sha256;
-	EVP_MD_CTX *mctx;		 /* scratch context for every hash */
+	EVP_MD_CTX *mctx;		/* scratch context for every hash */
 	EVP_MD_CTX *hmac_in, *hmac_out; /* SHA-256 states after (secret ^ ipad) and (^ opad) */
+	time_t date_at;			/* second date[] was formatted for */
+	char date[32];			/* RFC 1123 Date of the 200 OK, "Tue, 24 Nov 2026 …" */
 };
 /* reg_auth.c: fetch digests and key the nonce HMAC (reg_new, reg_set_secret); free them. */
 int reg_auth_init(struct reg *r);

@@ -25,7 +25,7 @@ pdev_get(struct reg *r, const char *name)
 	d = dt_calloc(DT_MEM_SIP, 1, sizeof *d);
 	if (!d)
 		return NULL;
-	snprintf(d->name, sizeof d->name, "%s", name);
+	reg_copy(d->name, sizeof d->name, name);
 	if (reg_map_insert(&r->pdevs, d) != DT_OK) {
 		dt_free(DT_MEM_SIP, d);
 		return NULL;
@@ -44,23 +44,23 @@ reg_prov_add(struct reg *r, const char *dn, const char *device, const char *auth
 		l = dt_calloc(DT_MEM_SIP, 1, sizeof *l);
 		if (!l)
 			return DT_ENOMEM;
-		snprintf(l->dn, sizeof l->dn, "%s", dn);
+		reg_copy(l->dn, sizeof l->dn, dn);
 		if (reg_map_insert(&r->lines, l) != DT_OK) {
 			dt_free(DT_MEM_SIP, l);
 			return DT_ENOMEM;
 		}
 	}
-	snprintf(l->auth_user, sizeof l->auth_user, "%s", *auth_user ? auth_user : dn);
-	snprintf(l->password, sizeof l->password, "%s", password);
+	reg_copy(l->auth_user, sizeof l->auth_user, *auth_user ? auth_user : dn);
+	reg_copy(l->password, sizeof l->password, password);
 	if (device && *device) {
 		struct reg_pdev *d = pdev_get(r, device);
 		if (!d)
 			return DT_ENOMEM;
 		d->digest = d->digest || digest;
 		if (d->n_lines < REG_DEV_MAX_LINES)
-			snprintf(d->lines[d->n_lines++], sizeof d->lines[0], "%s", dn);
+			reg_copy(d->lines[d->n_lines++], sizeof d->lines[0], dn);
 		if (l->n_dev < REG_LINE_MAX_DEV)
-			snprintf(l->dev[l->n_dev++], sizeof l->dev[0], "%s", device);
+			reg_copy(l->dev[l->n_dev++], sizeof l->dev[0], device);
 		if (digest)
 			r->any_digest = 1;
 	}

@@ -124,7 +124,8 @@ read_request(struct reg *r, struct sip_msg *m, struct req *rq, const char **why)
 	if (rq->n && sip_param_get(rq->ct[0].params, "+u.sip!devicename.ccm.cisco.com", &v))
 		slice_copy(sip_unquote(v), rq->device, sizeof rq->device);
 	h = sip_msg_hdr(m, SIP_H_USER_AGENT, 0);
-	rq->cisco = rq->device[0] || (h && h->value.len >= 6 && memcmp(h->value.p, "Cisco-", 6) == 0);
+	rq->cisco =
+	    rq->device[0] || (h && h->value.len >= 6 && memcmp(h->value.p, "Cisco-", 6) == 0);
 	for (int i = 0; i < rq->n; i++) {
 		struct contact *c = &rq->ct[i];
 		if (!param_u32(c->params, "expires", &c->expires))
@@ -195,8 +196,13 @@ put_contacts(struct reg *r, struct sip_out *o, struct reg_aor *a, const struct r
 		sip_out_raw(o, ";expires=", 9);
 		sip_out_uint(o, b->expires_at > now ? (uint64_t)(b->expires_at - now) : 0);
 		if (b->q != 1000) {
-			char q[8] = {';', 'q', '=', (char)('0' + b->q / 1000), '.',
-				     (char)('0' + b->q / 100 % 10), (char)('0' + b->q / 10 % 10),
+			char q[8] = {';',
+				     'q',
+				     '=',
+				     (char)('0' + b->q / 1000),
+				     '.',
+				     (char)('0' + b->q / 100 % 10),
+				     (char)('0' + b->q / 10 % 10),
 				     (char)('0' + b->q % 10)};
 			sip_out_raw(o, q, sizeof q);
 		}
@@ -236,7 +242,7 @@ reject_dev(struct reg *r, struct sip_out *o, struct sip_msg *m, int code, const 
 	if (d) {
 		reg_dev_event(r, d, REG_EV_REJECT, reason, src, now);
 		oc->event = REG_EV_REJECT;
-		snprintf(oc->device, sizeof oc->device, "%s", device);
+		reg_copy(oc->device, sizeof oc->device, device);
 	}
 	return reject(r, o, m, code, why, oc);
 }
@@ -247,7 +253,7 @@ static int
 resolve_device(struct reg *r, const struct reg_line *line, struct req *rq, const char **why)
 {
 	if (!rq->device[0]) {
-		snprintf(rq->device, sizeof rq->device, "%s", line->dev[0]);
+		reg_copy(rq->device, sizeof rq->device, line->dev[0]);
 		return 0;
 	}
 	for (int i = 0; i < line->n_dev; i++) {
@@ -295,8 +301,8 @@ granted(const struct reg *r, uint32_t asked)
 
 /* Apply the Contacts; fills isnew[]; returns 0 or a status (503 when a bound was reached). */
 static int
-apply(struct reg *r, struct reg_aor *a, const struct req *rq, const struct reg_src *src,
-      time_t now, int *isnew, int *removed, const char **why)
+apply(struct reg *r, struct reg_aor *a, const struct req *rq, const struct reg_src *src, time_t now,
+      int *isnew, int *removed, const char **why)
 {
 	for (int i = 0; i < rq->n; i++) {
 		const struct contact *c = &rq->ct[i];
@@ -312,9 +318,9 @@ apply(struct reg *r, struct reg_aor *a, const struct req *rq, const struct reg_s
 			continue;
 		}
 		kl = kept_params(c->params, kept, sizeof kept);
-		int rc = reg_bind_set(r, a, c->uri, slice_make(kept, kl), rq->call_id, rq->cseq,
-				      now + granted(r, c->expires), c->q, rq->device, src,
-				      &isnew[i]);
+		int rc =
+		    reg_bind_set(r, a, c->uri, slice_make(kept, kl), rq->call_id, rq->cseq,
+				 now + granted(r, c->expires), c->q, rq->device, src, &isnew[i]);
 		if (rc != DT_OK) {
 			*why = rc == DT_EBUSY ? "Too Many Bindings" : "Binding Not Stored";
 			return 503;
@@ -384,6 +390,22 @@ ok_response(struct reg *r, struct sip_out *o, struct sip_msg *m, struct reg_aor 
 {
 	int cisco = rq->cisco;
 	reg_reply_start(r, o, m, 200, NULL);
+	/* Date as CUCM sends it: Cisco phones without NTP set their clock from it */
+	if (r->date_at != now) {
+		/* by hand, not strftime: RFC 1123 names are English whatever the process locale */
+		static const char days[][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+		static const char months[][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+						 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+		struct tm tm;
+		r->date_at = now;
+		r->date[0] = '\0';
+		if (gmtime_r(&now, &tm))
+			snprintf(r->date, sizeof r->date, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+				 days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
+				 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	}
+	if (r->date[0])
+		sip_out_hdr(o, "Date", slice_make(r->date, strlen(r->date)));
 	put_contacts(r, o, a, rq, isnew, now);
 	if (rq->n) {
 		sip_out_raw(o, "Expires: ", 9);
@@ -398,6 +420,72 @@ ok_response(struct reg *r, struct sip_out *o, struct sip_msg *m, struct reg_aor 
 	return sip_out_finish(o, NULL, NULL, 0);
 }
 
+/* Whether the body carries a Cisco bulkregisterreq with <contact all="true"> (spec: the first
+ * REGISTER registers ALL lines of the device). */
+static int
+bulk_register(const struct sip_msg *m)
+{
+	const struct sip_hdr *ct = sip_msg_hdr(m, SIP_H_CONTENT_TYPE, 0);
+	struct dt_slice type, params, boundary, ph, pb;
+	size_t pos = 0;
+	if (!ct || !m->body.len)
+		return 0;
+	sip_value_split(ct->value, &type, &params);
+	if (!slice_caseeq(type, "multipart/mixed") || !sip_param_get(params, "boundary", &boundary))
+		return memmem(m->body.p, m->body.len, "<bulkregisterreq>", 17) != NULL;
+	boundary = sip_unquote(boundary);
+	while (sip_multipart_next(m->body, boundary, &pos, &ph, &pb) == 1) {
+		if (memmem(pb.p, pb.len, "<bulkregisterreq>", 17) &&
+		    memmem(pb.p, pb.len, "all=\"true\"", 10))
+			return 1;
+	}
+	return 0;
+}
+
+/* The device's other lines follow its primary line's REGISTER (TechNote 217220: one REGISTER per
+ * device). bind: the first REGISTER asked for all lines (create or update their bindings);
+ * otherwise only secondary bindings of the same Call-ID are refreshed or, when the primary's
+ * Contact was removed, removed with it. */
+static void
+secondary_lines(struct reg *r, const struct req *rq, const struct reg_src *src, time_t now,
+		int bind)
+{
+	const struct reg_pdev *pd = reg_prov_dev(r, rq->device);
+	const struct contact *c = rq->n ? &rq->ct[0] : NULL;
+	for (int i = 0; pd && i < pd->n_lines; i++) {
+		struct reg_aor *a;
+		struct reg_bind *b;
+		int isnew;
+		char kept[256];
+		size_t kl;
+		if (strcmp(pd->lines[i], rq->aor) == 0)
+			continue;
+		a = reg_aor_get(r, pd->lines[i], bind && c && c->expires);
+		if (!a)
+			continue;
+		b = c ? reg_bind_find(a, c->uri, c->params) : NULL;
+		if (rq->star || (c && c->expires == 0)) {
+			/* the device unregisters: its bindings of this Call-ID go with the
+			 * primary's */
+			for (struct reg_bind *x = a->binds, *next; x; x = next) {
+				next = x->next;
+				if (strcmp(x->device, rq->device) == 0 &&
+				    x->callid_len == rq->call_id.len &&
+				    memcmp(reg_bind_callid(x), rq->call_id.p, x->callid_len) == 0)
+					reg_bind_remove(r, a, x);
+			}
+			continue;
+		}
+		if (!c ||
+		    (!bind && (!b || b->callid_len != rq->call_id.len ||
+			       memcmp(reg_bind_callid(b), rq->call_id.p, b->callid_len) != 0)))
+			continue;
+		kl = kept_params(c->params, kept, sizeof kept);
+		reg_bind_set(r, a, c->uri, slice_make(kept, kl), rq->call_id, rq->cseq,
+			     now + granted(r, c->expires), c->q, rq->device, src, &isnew);
+	}
+}
+
 int
 reg_register(struct reg *r, struct sip_msg *m, const struct reg_src *src, time_t now,
 	     struct sip_out *o, struct reg_outcome *oc)
@@ -409,7 +497,7 @@ reg_register(struct reg *r, struct sip_msg *m, const struct reg_src *src, time_t
 	int code, isnew[MAX_CONTACTS] = {0}, newreg = 0, removed = 0, need_auth;
 	if ((code = read_request(r, m, &rq, &why)))
 		return reject(r, o, m, code, why, oc);
-	snprintf(oc->aor, sizeof oc->aor, "%s", rq.aor);
+	reg_copy(oc->aor, sizeof oc->aor, rq.aor);
 	line = reg_prov_line(r, rq.aor);
 	if (line && line->n_dev == 0)
 		line = NULL; /* a DN on no device cannot register */
@@ -423,7 +511,9 @@ reg_register(struct reg *r, struct sip_msg *m, const struct reg_src *src, time_t
 	if (need_auth) {
 		char dname[16];
 		struct reg_dev *d;
-		snprintf(dname, sizeof dname, "%s", rq.device[0] ? rq.device : line ? line->dev[0] : "");
+		dname[0] = '\0';
+		if (rq.device[0] || line)
+			reg_copy(dname, sizeof dname, rq.device[0] ? rq.device : line->dev[0]);
 		d = line && reg_prov_dev(r, dname) ? reg_dev_get(r, dname, 1) : NULL;
 		int ar = reg_auth_check(r, m, line, d, src, now);
 		switch (ar) {
@@ -434,15 +524,16 @@ reg_register(struct reg *r, struct sip_msg *m, const struct reg_src *src, time_t
 			reg_reply_start(r, o, m, 401, NULL);
 			reg_auth_challenge(r, o, src, now, ar == REG_AUTH_STALE);
 			oc->status = 401;
-			oc->why = ar == REG_AUTH_STALE ? "Unauthorized (stale nonce)" : "Unauthorized";
+			oc->why =
+			    ar == REG_AUTH_STALE ? "Unauthorized (stale nonce)" : "Unauthorized";
 			oc->quiet = 1;
 			return sip_out_finish(o, NULL, NULL, 0);
 		default:
 			reg_auth_failed(r, src, now);
 			oc->quiet = line == NULL;
 			/* the same 403 for a wrong password and an unknown user */
-			return reject_dev(r, o, m, 403, "Forbidden", d ? dname : "",
-					  REG_R_REJ_AUTH, src, now, oc);
+			return reject_dev(r, o, m, 403, "Forbidden", d ? dname : "", REG_R_REJ_AUTH,
+					  src, now, oc);
 		}
 	}
 	if (!line) {
@@ -489,10 +580,13 @@ reg_register(struct reg *r, struct sip_msg *m, const struct reg_src *src, time_t
 		for (int i = 0; i < rq.n; i++)
 			newreg |= isnew[i];
 	}
-	if (rq.n || rq.star)
+	if (rq.n || rq.star) {
+		secondary_lines(r, &rq, src, now, rq.cisco && bulk_register(m));
 		update_device(r, m, &rq, src, now, newreg, removed, oc);
+	}
 	oc->status = 200;
-	oc->why = rq.star ? "all bindings removed" : rq.n ? (newreg ? "registered" : "refreshed")
-							    : "bindings listed";
+	oc->why = rq.star ? "all bindings removed"
+		  : rq.n  ? (newreg ? "registered" : "refreshed")
+			  : "bindings listed";
 	return ok_response(r, o, m, a, &rq, isnew, newreg, now);
 }

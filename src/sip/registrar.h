@@ -31,12 +31,13 @@ struct reg_config {
 	int granted_expires; /* what we grant when asked for more (CUCM: 120); 0 = max_expires */
 	char realm[64];	     /* digest realm */
 	int nonce_ttl;	     /* seconds a nonce stays fresh (300) */
-	int fail_limit;	     /* failed authentications per source per fail_window before 403s (10) */
-	int fail_window;     /* seconds (60) */
-	int max_bindings;    /* total bound (200000); 503 beyond */
-	int max_per_aor;     /* contacts per AOR (8) */
-	int history_len;     /* history rows kept per device (32) */
-	char server[64];     /* Server header value */
+	int fail_limit;	   /* failed authentications per source per fail_window before 403s (10) */
+	int fail_window;   /* seconds (60) */
+	int max_bindings;  /* total bound (200000); 503 beyond */
+	int max_per_aor;   /* contacts per AOR (8) */
+	int history_len;   /* history rows kept per device (32) */
+	char server[64];   /* Server header value */
+	int digest_sha256; /* also challenge with algorithm=SHA-256 (RFC 7616); 0 = MD5 only */
 };
 void reg_config_defaults(struct reg_config *c);
 
@@ -79,8 +80,8 @@ int reg_reason_code(int reason);
 #define REG_HIST_MAX 64
 struct reg_hist {
 	time_t at;
-	uint8_t event;	 /* enum reg_event */
-	uint8_t reason;	 /* enum reg_reason (fits: all values < 256) */
+	uint8_t event;	/* enum reg_event */
+	uint8_t reason; /* enum reg_reason (fits: all values < 256) */
 	uint8_t transport;
 	char ip[46];
 	uint16_t port;
@@ -99,11 +100,11 @@ struct reg_device_info {
 	int transport;
 	char user_agent[48];
 	time_t last_register;
-	char active_load[48];   /* "sip88xx.14-2-1-0001-14.loads" */
+	char active_load[48]; /* "sip88xx.14-2-1-0001-14.loads" */
 	char inactive_load[48];
 	char aor[33];
-	int flapping;	   /* ≥ 5 registrations within 10 minutes */
-	int cfg_state;	   /* enum reg_cfg_state */
+	int flapping;	     /* ≥ 5 registrations within 10 minutes */
+	int cfg_state;	     /* enum reg_cfg_state */
 	char cfg_action[16]; /* "restart", "reset", "apply-config" */
 	time_t cfg_at;
 };
@@ -130,12 +131,12 @@ int reg_prov_any_digest(const struct reg *r);
 
 /* What reg_handle did, for the one log line the service writes. */
 struct reg_outcome {
-	int status;	    /* response status, 0 when nothing is sent (ACK, a response) */
-	const char *why;    /* reason phrase / short explanation */
-	char device[16];    /* the device concerned, "" when unknown */
-	char aor[33];	    /* the AOR, "" when none */
-	int event;	    /* enum reg_event recorded, 0 = none */
-	int quiet;	    /* 1: an ordinary miss (unknown AOR) → info, not warning */
+	int status;	 /* response status, 0 when nothing is sent (ACK, a response) */
+	const char *why; /* reason phrase / short explanation */
+	char device[16]; /* the device concerned, "" when unknown */
+	char aor[33];	 /* the AOR, "" when none */
+	int event;	 /* enum reg_event recorded, 0 = none */
+	int quiet;	 /* 1: an ordinary miss (unknown AOR) → info, not warning */
 };
 
 /* Handle one parsed message m (sip_msg_parse already returned DT_OK) from src at now. Writes the
@@ -162,8 +163,8 @@ int reg_device_get(const struct reg *r, const char *name, struct reg_device_info
 /* Copy up to max history rows, newest last; returns the number copied. */
 int reg_device_history(const struct reg *r, const char *name, struct reg_hist *out, int max);
 /* Walk every device state; fn returns non-zero to stop. */
-int reg_device_foreach(const struct reg *r,
-		       int (*fn)(const struct reg_device_info *d, void *arg), void *arg);
+int reg_device_foreach(const struct reg *r, int (*fn)(const struct reg_device_info *d, void *arg),
+		       void *arg);
 
 /* Build the NOTIFY service-control for a registered device into out and mark its config state
  * pending. action: "reset" (full reboot, action=reset) or "apply-config" (sent as action=restart,
@@ -189,8 +190,8 @@ struct reg_binding_info {
 	int q; /* 0..1000 */
 	struct reg_src src;
 };
-int reg_binding_foreach(const struct reg *r,
-			int (*fn)(const struct reg_binding_info *b, void *arg), void *arg);
+int reg_binding_foreach(const struct reg *r, int (*fn)(const struct reg_binding_info *b, void *arg),
+			void *arg);
 /* The bindings of one AOR (at most max); returns how many. */
 int reg_aor_bindings(const struct reg *r, const char *aor, struct reg_binding_info *out, int max);
 /* Restore one binding at start-up (from the store); expired ones are skipped. */
@@ -204,8 +205,9 @@ size_t reg_binding_count(const struct reg *r);
 /* ---- persistence hooks ---- */
 
 /* Names of AORs and devices changed since the last call (for batched writes); fn (may be NULL) is
- * called once per dirty item and the marks are cleared. kind: 'a' AOR, 'd' device state, 'h'
- * device state whose history changed too. */
+ * called once per dirty item and the marks are cleared. kind: 'a' AOR whose bindings were only
+ * added or updated, 'r' AOR that also lost bindings, 'd' device state, 'h' device state whose
+ * history changed too. */
 void reg_dirty_drain(struct reg *r, void (*fn)(char kind, const char *key, void *arg), void *arg);
 
 #endif

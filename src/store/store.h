@@ -295,4 +295,57 @@ int store_device_lines_foreach(struct store *st,
 /* Remove one DN's appearance from one device (the DN stays). DT_ENOENT when it is not there. */
 int store_line_unassign(struct store *st, const char *dn, const char *device, struct dt_errbuf *e);
 
+/* ---- additions (admin reference commands: load, ringtone, sipprofile) ---- */
+
+#define STORE_LOAD_MAX_FILES 16
+
+/* A firmware load known for one model, with the image files its .loads manifest lists. */
+struct store_load {
+	char model[24];	  /* catalogue key ("8851"); store_load_add also accepts "CP-8851" */
+	char load_id[64]; /* without ".loads" */
+	int is_default;	  /* 1: the model's default load (else the catalogue's default applies) */
+	char files[STORE_LOAD_MAX_FILES][96];
+	int n_files;
+};
+
+/* Add l (model, load_id, files; is_default makes it the model's default at once). The load ID must
+ * start with the model's load prefix ("sip88xx."), files are plain names. DT_EEXIST when the model
+ * knows that load already; DT_ENOENT for an unknown model. A default change logs ("firmware",
+ * MODEL), so every device of the model without an override gets the new <loadInformation>. */
+int store_load_add(struct store *st, const struct store_load *l, struct dt_errbuf *e);
+/* Make load_id the default of model (load_id NULL or "": back to the catalogue's default).
+ * DT_ENOENT when the model does not know that load. Logs ("firmware", MODEL) when it changed. */
+int store_load_set_default(struct store *st, const char *model, const char *load_id,
+			   struct dt_errbuf *e);
+/* Delete load_id from model, or from every model when model is NULL or "". DT_ENOENT when no
+ * row matched; DT_ECONFLICT (naming a device) while a device of such a model names it as its
+ * load override. Deleting a default load falls back to the catalogue's (logged as above). */
+int store_load_delete(struct store *st, const char *load_id, const char *model,
+		      struct dt_errbuf *e);
+/* Each known load (model NULL = every model) ordered by model and load ID, files in name order. */
+int store_load_foreach(struct store *st, const char *model,
+		       int (*fn)(const struct store_load *l, void *arg), void *arg,
+		       struct dt_errbuf *e);
+
+/* Add a ringtone to Ringlist.xml / Ringlist-wb.xml. r->file_name is a plain "NAME.raw" (the
+ * wideband list names NAME.rwb), r->display_name 1..63 characters; r->position 0 = after the
+ * last. DT_EEXIST for a file already listed, DT_ECONFLICT for a taken position. Logs ("ringtone",
+ * FILE): a running serve rebuilds both lists. */
+int store_ringtone_add(struct store *st, const struct store_ringtone *r, struct dt_errbuf *e);
+/* Remove the ringtone of file_name (the list keeps its order). DT_ENOENT when not listed. */
+int store_ringtone_delete(struct store *st, const char *file_name, struct dt_errbuf *e);
+
+/* SIP profiles. add: DT_EEXIST for a taken name. update: every field of sp replaces the stored
+ * one (read it with store_sip_profile_get first); DT_ENOENT for an unknown name. Ranges:
+ * register_expires 60..86400, register_delta 0..600, keepalive_expires 0..86400, transport 1..4,
+ * digest_auth 0/1 (DT_ERANGE naming the field). Both log ("profile", NAME): the devices using the
+ * profile get rebuilt files and the registrar applies digest_auth to their next REGISTER. */
+int store_sip_profile_add(struct store *st, const struct store_sip_profile *sp,
+			  struct dt_errbuf *e);
+int store_sip_profile_update(struct store *st, const struct store_sip_profile *sp,
+			     struct dt_errbuf *e);
+int store_sip_profile_foreach(struct store *st,
+			      int (*fn)(const struct store_sip_profile *sp, void *arg), void *arg,
+			      struct dt_errbuf *e);
+
 #endif

@@ -248,9 +248,13 @@ row_model(sqlite3_stmt *s, struct store_model *m)
 	col_text(s, 8, m->vendor_cfg, sizeof m->vendor_cfg);
 }
 
+/* default_load: the load the admin flagged as the model's default (`dialtone load default`,
+ * migration 0005), else the catalogue's. Read here so every reader (the generator, XMLDefault,
+ * `model list`) sees the same value. */
 #define MODEL_COLS                                                                                 \
-	"name, product, type_num, buttons, load_prefix, default_load, dialect, locale_jar, "       \
-	"vendor_cfg "
+	"name, product, type_num, buttons, load_prefix, coalesce((SELECT l.load_id FROM "          \
+	"firmware_load l WHERE l.model = model.name AND l.is_default = 1), default_load), "        \
+	"dialect, locale_jar, vendor_cfg "
 
 /* One model row for sql with one parameter: 1 found, 0 not, DT_EDB negated on error. */
 static int

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "store/store.h"
-
+#include "store/store_sip_list.h"
 
 static int
 db_err(struct store *st, struct dt_errbuf *e, const char *table)
@@ -44,15 +44,19 @@ struct save {
 	int rc;
 };
 
+/* removed: the AOR lost bindings, so its rows are replaced; otherwise upserted (one statement per
+ * binding instead of a DELETE + INSERT per refresh). */
 static void
-save_aor(struct save *sv, const char *aor)
+save_aor(struct save *sv, const char *aor, int removed)
 {
 	struct reg_binding_info b[16];
 	int n = reg_aor_bindings(sv->r, aor, b, 16);
-	text(sv->del_b, 1, aor);
-	if (sqlite3_step(sv->del_b) != SQLITE_DONE)
-		sv->rc = DT_EDB;
-	sqlite3_reset(sv->del_b);
+	if (removed) {
+		text(sv->del_b, 1, aor);
+		if (sqlite3_step(sv->del_b) != SQLITE_DONE)
+			sv->rc = DT_EDB;
+		sqlite3_reset(sv->del_b);
+	}
 	for (int i = 0; i < n; i++) {
 		sqlite3_stmt *s = sv->ins_b;
 		text(s, 1, b[i].aor);
@@ -72,20 +76,45 @@ save_aor(struct save *sv, const char *aor)
 	}
 }
 
+/* Decimal v followed by a space at out; returns the bytes written. */
+static size_t
+put_u(char *out, unsigned long long v)
+{
+	char tmp[21];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = ' ';
+	return n + 1;
+}
+
 /* "at event reason transport ip port" per row, oldest first. */
 static void
 hist_text(const struct reg_hist *h, int n, char *out, size_t cap)
 {
 	size_t len = 0;
 	out[0] = '\0';
+	/* hand-formatted: a boot storm rewrites thousands of these per second */
 	for (int i = 0; i < n; i++) {
-		int w = snprintf(out + len, cap - len, "%lld %d %d %d %s %u\n", (long long)h[i].at,
-				 h[i].event, h[i].reason, h[i].transport, h[i].ip[0] ? h[i].ip : "-",
-				 h[i].port);
-		if (w < 0 || (size_t)w >= cap - len)
+		unsigned long long f[4] = {(unsigned long long)h[i].at, h[i].event, h[i].reason,
+					   h[i].transport};
+		const char *ip = h[i].ip[0] ? h[i].ip : "-";
+		size_t il = strlen(ip);
+		if (len + 4 * 21 + il + 8 > cap)
 			break;
-		len += (size_t)w;
+		for (int k = 0; k < 4; k++)
+			len += put_u(out + len, f[k]);
+		memcpy(out + len, ip, il);
+		len += il;
+		out[len++] = ' ';
+		len += put_u(out + len, h[i].port);
+		out[len - 1] = '\n';
 	}
+	out[len] = '\0';
 }
 
 static int
@@ -153,8 +182,8 @@ static void
 save_one(char kind, const char *key, void *arg)
 {
 	struct save *sv = arg;
-	if (kind == 'a')
-		save_aor(sv, key);
+	if (kind == 'a' || kind == 'r')
+		save_aor(sv, key, kind == 'r');
 	else
 		save_dev(sv, key, kind == 'h');
 }
@@ -170,20 +199,22 @@ store_sip_save(struct store *st, struct reg *r, struct dt_errbuf *e)
 	sv.ins_b =
 	    prep(st, "INSERT OR REPLACE INTO sip_binding (aor, contact, params, call_id, cseq,"
 		     " expires_at, q, device, transport, ip, port) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
-	sv.up_d = prep(st, "INSERT OR REPLACE INTO sip_device_state (device, state, reason, ip, port,"
-			   " transport, user_agent, last_register, active_load, inactive_load, aor,"
-			   " flapping, cfg_state, cfg_action, cfg_at, history)"
-			   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-	sv.up_s = prep(st, "INSERT INTO sip_device_state (device, state, reason, ip, port, transport,"
-			   " user_agent, last_register, active_load, inactive_load, aor, flapping,"
-			   " cfg_state, cfg_action, cfg_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-			   " ON CONFLICT(device) DO UPDATE SET state = excluded.state,"
-			   " reason = excluded.reason, ip = excluded.ip, port = excluded.port,"
-			   " transport = excluded.transport, user_agent = excluded.user_agent,"
-			   " last_register = excluded.last_register, active_load = excluded.active_load,"
-			   " inactive_load = excluded.inactive_load, aor = excluded.aor,"
-			   " flapping = excluded.flapping, cfg_state = excluded.cfg_state,"
-			   " cfg_action = excluded.cfg_action, cfg_at = excluded.cfg_at");
+	sv.up_d =
+	    prep(st, "INSERT OR REPLACE INTO sip_device_state (device, state, reason, ip, port,"
+		     " transport, user_agent, last_register, active_load, inactive_load, aor,"
+		     " flapping, cfg_state, cfg_action, cfg_at, history)"
+		     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+	sv.up_s =
+	    prep(st, "INSERT INTO sip_device_state (device, state, reason, ip, port, transport,"
+		     " user_agent, last_register, active_load, inactive_load, aor, flapping,"
+		     " cfg_state, cfg_action, cfg_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+		     " ON CONFLICT(device) DO UPDATE SET state = excluded.state,"
+		     " reason = excluded.reason, ip = excluded.ip, port = excluded.port,"
+		     " transport = excluded.transport, user_agent = excluded.user_agent,"
+		     " last_register = excluded.last_register, active_load = excluded.active_load,"
+		     " inactive_load = excluded.inactive_load, aor = excluded.aor,"
+		     " flapping = excluded.flapping, cfg_state = excluded.cfg_state,"
+		     " cfg_action = excluded.cfg_action, cfg_at = excluded.cfg_at");
 	if (!sv.del_b || !sv.ins_b || !sv.up_d || !sv.up_s)
 		sv.rc = DT_EDB;
 	if (sv.rc == DT_OK)
@@ -240,9 +271,9 @@ load_states(struct store *st, struct reg *r, struct dt_errbuf *e)
 		struct reg_device_info d;
 		struct reg_hist h[REG_HIST_MAX];
 		read_state(s, &d);
-		rc = reg_device_restore(r, &d, h,
-					hist_parse((const char *)sqlite3_column_text(s, 15), h,
-						   REG_HIST_MAX));
+		rc = reg_device_restore(
+		    r, &d, h,
+		    hist_parse((const char *)sqlite3_column_text(s, 15), h, REG_HIST_MAX));
 	}
 	sqlite3_finalize(s);
 	return rc;
@@ -312,8 +343,6 @@ sip_state_describe(struct store *st, const char *device, char *buf, size_t cap)
 {
 	struct reg_device_info d;
 	struct dt_errbuf e;
-	char when[32] = "-";
-	struct tm tm;
 	int rc = store_sip_state_get(st, device, &d, &e);
 	if (rc == DT_ENOENT) {
 		snprintf(buf, cap, "Unknown (never registered)");
@@ -323,22 +352,7 @@ sip_state_describe(struct store *st, const char *device, char *buf, size_t cap)
 		snprintf(buf, cap, "Unknown (%s)", e.msg);
 		return rc;
 	}
-	if (d.last_register && gmtime_r(&d.last_register, &tm))
-		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (d.state == REG_ST_REGISTERED)
-		snprintf(buf, cap, "Registered %s:%u %s ua=%s last=%s active=%s inactive=%s%s%s",
-			 d.ip, d.port, reg_transport_name(d.transport),
-			 d.user_agent[0] ? d.user_agent : "-", when,
-			 d.active_load[0] ? d.active_load : "-",
-			 d.inactive_load[0] ? d.inactive_load : "-", d.flapping ? " FLAPPING" : "",
-			 d.cfg_state ? (d.cfg_state == REG_CFG_PENDING	 ? " config=pending"
-					: d.cfg_state == REG_CFG_APPLIED ? " config=applied"
-									 : " config=failed")
-				     : "");
-	else
-		snprintf(buf, cap, "%s (%s %d) %s:%u %s last=%s%s", reg_state_name(d.state),
-			 reg_reason_name(d.reason), reg_reason_code(d.reason), d.ip, d.port,
-			 reg_transport_name(d.transport), when, d.flapping ? " FLAPPING" : "");
+	sip_state_text(&d, buf, cap); /* one wording for `device show` and `device list` */
 	return DT_OK;
 }
 

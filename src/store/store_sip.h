@@ -38,7 +38,8 @@ int sip_state_describe(struct store *st, const char *device, char *buf, size_t c
 
 /* History of a device, oldest first; fn returning non-zero stops. */
 int store_sip_history(struct store *st, const char *device,
-		      int (*fn)(const struct reg_hist *h, void *arg), void *arg, struct dt_errbuf *e);
+		      int (*fn)(const struct reg_hist *h, void *arg), void *arg,
+		      struct dt_errbuf *e);
 
 /* Control queue: the CLI adds a request; serve takes queued ones and records the outcome.
  * state: 0 queued, 1 sent, 2 no binding, 3 failed. */
@@ -47,7 +48,8 @@ int store_sip_control_add(struct store *st, const char *device, const char *acti
 int store_sip_control_state(struct store *st, int64_t id, int *state, char *detail, size_t cap,
 			    struct dt_errbuf *e);
 int store_sip_control_queued(struct store *st,
-			     int (*fn)(int64_t id, const char *device, const char *action, void *arg),
+			     int (*fn)(int64_t id, const char *device, const char *action,
+				       void *arg),
 			     void *arg, struct dt_errbuf *e);
 int store_sip_control_done(struct store *st, int64_t id, int state, const char *detail,
 			   struct dt_errbuf *e);

@@ -40,6 +40,7 @@ on_refresh(evutil_socket_t fd, short what, void *arg)
 {
 	struct serve *s = arg;
 	struct dt_errbuf e = {0, ""};
+	int64_t seq = prov_applied_seq(s->ctx.prov);
 	int changed = 0;
 
 	if (prov_refresh(s->ctx.prov, &changed, &e) != DT_OK) {
@@ -48,7 +49,9 @@ on_refresh(evutil_socket_t fd, short what, void *arg)
 		dt_log(DT_WARN, "serve", NULL, "refresh of generated files failed: %s", e.msg);
 		return;
 	}
-	if (changed == 0)
+	/* Services cache more than the files show (the registrar's digest flags come from SIP
+	 * profiles): any applied change-log entry is news to them, a file change or not. */
+	if (changed == 0 && prov_applied_seq(s->ctx.prov) == seq)
 		return;
 	dt_log(DT_DEBUG, "serve", NULL, "database changed: %d file(s) rebuilt", changed);
 	for (int i = 0; i < s->n_run; i++)

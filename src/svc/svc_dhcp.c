@@ -443,8 +443,14 @@ dhcp_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 							   &s->ifindex, &s->if_addr, e)) != DT_OK)
 		return rc;
 	cfg.local_addr = s->if_addr;
-	cfg.server_id = s->server_id ? s->server_id : s->if_addr;
-	s->server_id = cfg.server_id;
+	/* Direct clients unicast their renewals to the server identifier, so in direct mode it
+	 * must be the interface's address, whatever --listen says. */
+	cfg.server_id = s->if_addr ? s->if_addr : s->server_id;
+	if (s->if_addr && s->server_id && s->if_addr != s->server_id)
+		dt_log(DT_WARN, "dhcp", NULL,
+		       "listen address %s is not the address of %s: server identifier is the "
+		       "interface's",
+		       ctx->listen_addr, c->dhcp.interface);
 	if (dhcp_server_new(&cfg, &s->srv) != DT_OK)
 		return dt_errf(e, DT_ENOMEM, "dhcp: out of memory");
 	if ((rc = load_all(s, e)) != DT_OK ||
@@ -453,12 +459,13 @@ dhcp_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 	if (c->dhcp.persist_batch_ms > 0 &&
 	    !(s->pend = dt_calloc(DT_MEM_DHCP, MAX_PENDING, sizeof *s->pend)))
 		return dt_errf(e, DT_ENOMEM, "dhcp: out of memory");
-	if ((rc = dhcp_sock_udp(s->server_id, c->dhcp.port, NULL, &s->udp_fd, e)) != DT_OK ||
+	if ((rc = dhcp_sock_udp(s->server_id, c->dhcp.port, NULL, s->pkt_fd >= 0, &s->udp_fd, e)) !=
+		DT_OK ||
 	    (rc = add_event(s, &s->udp_ev, s->udp_fd, EV_READ | EV_PERSIST, on_readable, NULL,
 			    e)) != DT_OK)
 		return rc;
 	if (c->dhcp.interface[0] &&
-	    ((rc = dhcp_sock_udp(0, c->dhcp.port, c->dhcp.interface, &s->if_fd, e)) != DT_OK ||
+	    ((rc = dhcp_sock_udp(0, c->dhcp.port, c->dhcp.interface, 1, &s->if_fd, e)) != DT_OK ||
 	     (rc = add_event(s, &s->if_ev, s->if_fd, EV_READ | EV_PERSIST, on_readable, NULL, e)) !=
 		 DT_OK))
 		return rc;

@@ -13,6 +13,7 @@ svc_files_acquire(struct dt_ctx *ctx, struct files **out, struct dt_errbuf *e)
 		int rc = files_open(ctx->conf, ctx->prov, &shared, e);
 		if (rc != DT_OK)
 			return rc;
+		files_use_store(shared, ctx->store);
 	}
 	users++;
 	*out = shared;

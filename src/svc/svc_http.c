@@ -41,12 +41,23 @@ struct hreq {
 	char name[256];
 };
 
+/* The listen sockets of [server] listen addresses after the first: MHD takes one listen socket,
+ * so these are accepted here and handed over with MHD_add_connection (one engine, one connection
+ * limit and one set of counters for every address). */
+struct http_extra {
+	struct http_srv *s;
+	int fd;
+	struct event *ev;
+};
+
 struct http_srv {
 	struct MHD_Daemon *d;
 	struct event *ev, *tick;
 	struct files *files;
 	struct hreq *free_list;
 	int lfd;
+	struct http_extra extra[DT_CONF_MAX_LISTEN - 1];
+	int n_extra;
 	struct MHD_Response *not_found, *forbidden, *busy, *bad_method;
 	unsigned long n_ok, n_partial, n_not_modified, n_not_found, n_refused, n_bad;
 	uint64_t bytes;
@@ -349,6 +360,25 @@ on_epoll(evutil_socket_t fd, short what, void *arg)
 	run_mhd(arg);
 }
 
+/* A connection on an extra listen address: accept a bounded batch and give them to MHD. */
+static void
+on_extra_accept(evutil_socket_t fd, short what, void *arg)
+{
+	struct http_extra *x = arg;
+	for (int i = 0; i < 64; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof ss;
+		int c = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (c < 0)
+			break;
+		/* MHD owns (and on failure closes) c from here; over the connection limit it says
+		 * MHD_NO, as it would for its own listen socket. */
+		if (MHD_add_connection(x->s->d, c, (struct sockaddr *)&ss, len) != MHD_YES)
+			x->s->n_refused++;
+	}
+	run_mhd(x->s);
+}
+
 static struct MHD_Response *
 static_response(const char *body, const char *allow)
 {
@@ -400,6 +430,11 @@ http_stop(void *state)
 	if (s->tick)
 		event_free(s->tick);
 	/* Stopping MHD destroys the responses in flight, which returns their files. */
+	for (int i = 0; i < s->n_extra; i++) {
+		if (s->extra[i].ev)
+			event_free(s->extra[i].ev);
+		close(s->extra[i].fd);
+	}
 	if (s->d)
 		MHD_stop_daemon(s->d);
 	else if (s->lfd >= 0)
@@ -415,6 +450,29 @@ http_stop(void *state)
 	}
 	svc_files_release(s->files);
 	dt_free(DT_MEM_HTTP, s);
+}
+
+/* Listen on every [server] listen address after the first (which MHD's own socket serves). */
+static int
+listen_extra(struct dt_ctx *ctx, struct http_srv *s, struct dt_errbuf *e)
+{
+	const struct dt_conf *c = ctx->conf;
+	for (int i = 1; i < c->n_listen; i++) {
+		struct http_extra *x = &s->extra[s->n_extra];
+		int fd = listen_tcp(c->listen[i], c->http.port, e);
+		if (fd < 0)
+			return -fd;
+		x->s = s;
+		x->fd = fd;
+		s->n_extra++;
+		x->ev = event_new(ctx->base, fd, EV_READ | EV_PERSIST, on_extra_accept, x);
+		if (!x->ev || event_add(x->ev, NULL) < 0)
+			return dt_errf(e, DT_EIO, "http: cannot watch %s port %d", c->listen[i],
+				       c->http.port);
+		dt_log(DT_INFO, "http", NULL, "listening on %s port %d", c->listen[i],
+		       c->http.port);
+	}
+	return DT_OK;
 }
 
 static int
@@ -457,7 +515,7 @@ http_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 		return dt_errf(e, DT_EIO, "http: cannot watch the HTTP engine");
 	dt_log(DT_INFO, "http", NULL, "listening on %s port %d", ctx->listen_addr,
 	       ctx->conf->http.port);
-	return DT_OK;
+	return listen_extra(ctx, s, e);
 }
 
 static void

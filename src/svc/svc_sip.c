@@ -93,11 +93,12 @@ prov_reload(struct sip_svc *s, struct dt_errbuf *e)
 			struct store_sip_profile sp;
 			if (strcmp(last, pl.devs[i].profile) != 0) {
 				snprintf(last, sizeof last, "%s", pl.devs[i].profile);
-				last_digest = store_sip_profile_get(s->ctx->store, last, &sp, NULL) ==
-						      DT_OK &&
+				last_digest = store_sip_profile_get(s->ctx->store, last, &sp,
+								    NULL) == DT_OK &&
 					      sp.digest_auth;
 			}
-			pl.devs[i].digest = last_digest || pl.devs[i].security >= STORE_SEC_AUTHENTICATED;
+			pl.devs[i].digest =
+			    last_digest || pl.devs[i].security >= STORE_SEC_AUTHENTICATED;
 		}
 		reg_prov_clear(s->reg);
 		rc = store_line_foreach(s->ctx->store, NULL, add_line, &pl, e);
@@ -165,8 +166,8 @@ send_control(int64_t id, const char *device, const char *action, void *arg)
 	char buf[SIP_TX_MAX];
 	struct reg_src dst;
 	struct dt_errbuf e = {0, ""};
-	int n = reg_notify_build(s->reg, device, action, s->local, time(NULL), &dst, buf,
-				 sizeof buf);
+	int n =
+	    reg_notify_build(s->reg, device, action, s->local, time(NULL), &dst, buf, sizeof buf);
 	int state = 1;
 	const char *detail = "NOTIFY sent";
 	if (n == -DT_ENOENT) {
@@ -247,8 +248,11 @@ config_from(const struct dt_conf *c, struct reg_config *rc)
 	rc->min_expires = c->sip.min_expires;
 	rc->max_expires = c->sip.max_expires;
 	rc->granted_expires = c->sip.granted_expires;
+	rc->digest_sha256 = c->sip.digest_sha256;
 	snprintf(rc->realm, sizeof rc->realm, "%s",
-		 c->sip.realm[0] ? c->sip.realm : c->cluster[0] ? c->cluster : "dialtone");
+		 c->sip.realm[0] ? c->sip.realm
+		 : c->cluster[0] ? c->cluster
+				 : "dialtone");
 }
 
 static int
@@ -293,17 +297,16 @@ sip_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 		return r;
 	if ((r = store_sip_load(ctx->store, s->reg, time(NULL), &restored, e)) != DT_OK)
 		return r;
-	s->ssl = sip_tls_ctx(ctx->conf->data_dir, ctx->conf->node_name[0] ? ctx->conf->node_name
-									  : "dialtone",
-			     e);
+	s->ssl = sip_tls_ctx(ctx->conf->data_dir,
+			     ctx->conf->node_name[0] ? ctx->conf->node_name : "dialtone", e);
 	if (!s->ssl)
 		return e ? e->code : DT_EIO;
 	if ((r = sip_net_udp_open(s, e)) != DT_OK || (r = sip_net_tcp_open(s, 0, e)) != DT_OK ||
 	    (r = sip_net_tcp_open(s, 1, e)) != DT_OK || (r = start_timers(s, e)) != DT_OK)
 		return r;
 	dt_log(DT_INFO, "sip", NULL,
-	       "registrar on %s udp/tcp %d tls %d realm \"%s\": %zu bindings restored", ctx->listen_addr,
-	       ctx->conf->sip.port, ctx->conf->sip.tls_port, rc.realm, restored);
+	       "registrar on %s udp/tcp %d tls %d realm \"%s\": %zu bindings restored",
+	       ctx->listen_addr, ctx->conf->sip.port, ctx->conf->sip.tls_port, rc.realm, restored);
 	return DT_OK;
 }
 

@@ -85,6 +85,12 @@ txc_key(const struct sip_msg *m, const struct reg_src *src)
 		h = fnv(h, cseq->value.p, cseq->value.len);
 	h = fnv(h, src->ip, strlen(src->ip));
 	h = fnv(h, &src->port, sizeof src->port);
+	/* splitmix64 finalizer: the bucket index takes the low bits, which FNV alone leaves weak */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 31;
 	return h | 1; /* 0 marks an empty slot */
 }
 
@@ -268,7 +274,7 @@ conn_one(struct sip_conn *c, struct evbuffer *in)
 	}
 	if (p[0] == '\r' || p[0] == '\n') {
 		if (len < 4 && memcmp(p, "\r\n\r\n", len) == 0)
-			return 0; /* maybe the start of a ping */
+			return 0;      /* maybe the start of a ping */
 		evbuffer_drain(in, 1); /* a stray CRLF (RFC 3261 §7.5) */
 		return 1;
 	}
@@ -321,8 +327,7 @@ on_event(struct bufferevent *bev, short what, void *arg)
 }
 
 static void
-on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
-	  void *arg)
+on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen, void *arg)
 {
 	struct sip_svc *s = arg;
 	int tls = l == s->tls_l;
@@ -381,7 +386,8 @@ sip_net_tcp_open(struct sip_svc *s, int tls, struct dt_errbuf *e)
 	if (make_addr(ip, port, &ss, &sl) < 0)
 		return dt_errf(e, DT_EINVAL, "sip: listen: '%s' is not an IP address", ip);
 	l = evconnlistener_new_bind(s->ctx->base, on_accept, s,
-				    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+				    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE |
+					LEV_OPT_CLOSE_ON_EXEC,
 				    1024, (struct sockaddr *)&ss, (int)sl);
 	if (!l)
 		return dt_errf(e, DT_EIO, "sip: bind %s %s:%d: %s", tls ? "tls" : "tcp", ip, port,
@@ -399,8 +405,9 @@ sip_net_reap(struct sip_svc *s, time_t now)
 	for (struct sip_conn *c = s->conns, *next; c; c = next) {
 		next = c->next;
 		if (c->partial_since && now - c->partial_since > SIP_PARTIAL_MAX_S) {
-			dt_log(DT_WARN, "sip", NULL, "%s:%u/%s: message unfinished after %ds, closed",
-			       c->src.ip, c->src.port, reg_transport_name(c->src.transport),
+			dt_log(DT_WARN, "sip", NULL,
+			       "%s:%u/%s: message unfinished after %ds, closed", c->src.ip,
+			       c->src.port, reg_transport_name(c->src.transport),
 			       SIP_PARTIAL_MAX_S);
 			conn_free(c);
 		}

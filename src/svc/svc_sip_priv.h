@@ -12,12 +12,13 @@
 #include "sip/registrar.h"
 #include "svc/svc.h"
 
-#define SIP_UDP_BATCH 32      /* datagrams read per wake-up (recvmmsg) */
-#define SIP_UDP_MAX 65535     /* largest datagram */
-#define SIP_TXC_SLOTS 65536   /* UDP transaction cache entries (FIFO ring: bounded memory; at
-			       * 20,000 REGISTER/s an answer stays 3.3 s, at 2,000/s the full 32 s) */
-#define SIP_TXC_TTL 32	      /* seconds: Timer J = 64*T1 (RFC 3261 §17.2.2) */
-#define SIP_PARTIAL_MAX_S 30  /* a TCP message must complete within this (slow senders) */
+#define SIP_UDP_BATCH 32    /* datagrams read per wake-up (recvmmsg) */
+#define SIP_UDP_MAX   65535 /* largest datagram */
+#define SIP_TXC_SLOTS                                                                              \
+	65536		     /* UDP transaction cache entries (FIFO ring: bounded memory; at       \
+			      * 20,000 REGISTER/s an answer stays 3.3 s, at 2,000/s the full 32 s) */
+#define SIP_TXC_TTL	  32 /* seconds: Timer J = 64*T1 (RFC 3261 §17.2.2) */
+#define SIP_PARTIAL_MAX_S 30 /* a TCP message must complete within this (slow senders) */
 
 struct sip_txc_slot {
 	uint64_t hash; /* 0 = free */

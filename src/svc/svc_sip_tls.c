@@ -63,7 +63,8 @@ make_self_signed(const char *crt, const char *key, const char *cn, struct dt_err
 	rc = PEM_write_X509(f, x) ? DT_OK : DT_EIO;
 	fclose(f);
 	if (rc == DT_OK)
-		dt_log(DT_INFO, "sip", NULL, "created self-signed TLS certificate %s (CN=%s)", crt, cn);
+		dt_log(DT_INFO, "sip", NULL, "created self-signed TLS certificate %s (CN=%s)", crt,
+		       cn);
 out:
 	if (rc != DT_OK && e && !e->code)
 		tls_err(e, "create", crt);

@@ -147,9 +147,8 @@ open_pool(struct tftp_srv *s, const struct addrinfo *ai, struct dt_errbuf *e)
 }
 
 static void
-tftp_stop(void *state)
+stop_one(struct tftp_srv *s)
 {
-	struct tftp_srv *s = state;
 	if (!s)
 		return;
 	tftp_out_flush(s);
@@ -166,24 +165,25 @@ tftp_stop(void *state)
 	dt_free(DT_MEM_TFTP, s);
 }
 
+/* The request socket, data sockets and transfer table of one listen address. */
 static int
-tftp_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
+start_one(struct dt_ctx *ctx, const char *host, struct tftp_srv **out, struct dt_errbuf *e)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICHOST}, *ai;
 	struct tftp_srv *s = dt_calloc(DT_MEM_TFTP, 1, sizeof *s);
 	int rc, fd;
 
-	*state = s;
+	*out = s;
 	if (!s)
 		return dt_errf(e, DT_ENOMEM, "tftp: out of memory");
 	s->base = ctx->base;
 	s->conf = ctx->conf;
 	if ((rc = svc_files_acquire(ctx, &s->files, e)) != DT_OK)
 		return rc;
-	if (getaddrinfo(ctx->listen_addr, NULL, &hints, &ai) != 0)
+	if (getaddrinfo(host, NULL, &hints, &ai) != 0)
 		return dt_errf(e, DT_EINVAL, "tftp: listen address '%s' is not an IP address",
-			       ctx->listen_addr);
-	s->host = ctx->listen_addr;
+			       host);
+	s->host = host;
 	fd = open_udp(ai, s->host, ctx->conf->tftp.port, e, 0);
 	if (fd < 0) {
 		freeaddrinfo(ai);
@@ -196,20 +196,69 @@ tftp_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 	if (rc == DT_OK)
 		rc = tftp_xfer_init(s, e);
 	if (rc == DT_OK)
-		dt_log(DT_INFO, "tftp", NULL, "listening on %s port %d (%d data sockets)",
-		       ctx->listen_addr, ctx->conf->tftp.port, s->n_pool);
+		dt_log(DT_INFO, "tftp", NULL, "listening on %s port %d (%d data sockets)", host,
+		       ctx->conf->tftp.port, s->n_pool);
+	return rc;
+}
+
+/* One server per [server] listen address. Why not one socket set for all: a transfer's DATA must
+ * leave from the address the phone sent its RRQ to (clients match the server's address as well
+ * as its port), so each address gets its own request socket and data-socket pool; they share the
+ * file tree (svc_files). [tftp] max_transfers bounds each address. */
+struct tftp_set {
+	struct tftp_srv *v[DT_CONF_MAX_LISTEN];
+	int n;
+};
+
+static void
+tftp_stop(void *state)
+{
+	struct tftp_set *set = state;
+	if (!set)
+		return;
+	for (int i = 0; i < set->n; i++)
+		stop_one(set->v[i]);
+	dt_free(DT_MEM_TFTP, set);
+}
+
+static int
+tftp_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
+{
+	struct tftp_set *set = dt_calloc(DT_MEM_TFTP, 1, sizeof *set);
+	const struct dt_conf *c = ctx->conf;
+	int rc = DT_OK;
+
+	*state = set;
+	if (!set)
+		return dt_errf(e, DT_ENOMEM, "tftp: out of memory");
+	/* ctx->listen_addr is what serve binds first (listen[0]); then the other addresses. */
+	for (int i = 0; rc == DT_OK && i < (c->n_listen > 1 ? c->n_listen : 1); i++)
+		rc = start_one(ctx, i == 0 ? ctx->listen_addr : c->listen[i], &set->v[set->n++], e);
 	return rc;
 }
 
 static void
 tftp_stats(void *state, char *buf, size_t cap)
 {
-	struct tftp_srv *s = state;
+	struct tftp_set *set = state;
+	unsigned long n[9] = {0};
+	unsigned long long bytes = 0;
+	int active = 0;
+
+	for (int i = 0; i < set->n; i++) {
+		const struct tftp_srv *s = set->v[i];
+		const unsigned long v[9] = {s->n_sent,	  s->n_notfound,    s->n_refused,
+					    s->n_timeout, s->n_peer_error,  s->n_error,
+					    s->n_busy,	  s->n_unknown_tid, s->n_bad};
+		for (int k = 0; k < 9; k++)
+			n[k] += v[k];
+		active += s->active;
+		bytes += s->bytes;
+	}
 	snprintf(buf, cap,
 		 "active=%d sent=%lu not_found=%lu refused=%lu timeout=%lu client_error=%lu "
 		 "error=%lu busy=%lu unknown_tid=%lu malformed=%lu bytes=%llu",
-		 s->active, s->n_sent, s->n_notfound, s->n_refused, s->n_timeout, s->n_peer_error,
-		 s->n_error, s->n_busy, s->n_unknown_tid, s->n_bad, (unsigned long long)s->bytes);
+		 active, n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], n[8], bytes);
 }
 
 const struct dt_service dt_svc_tftp = {

@@ -2,7 +2,8 @@
 # summary: perfdhcp (Kea) in relay mode against `dialtone serve --only dhcp` on a namespaced
 # loopback: 300 DORAs with no drop, unique addresses, tshark decodes every reply without
 # malformed warnings, kill -9 + restart hands no stored address to another client, a subnet
-# added while serving applies without restart, malformed packets are logged and survived.
+# added while serving applies without restart, pool exhaustion is warned about and visible,
+# malformed packets are logged and survived.
 # Needs: root (ip netns), perfdhcp (kea-admin), tshark, python3.
 N=50
 . "$(dirname "$0")/lib/dhcp.sh"
@@ -18,7 +19,7 @@ dt dhcp subnet add 127.0.0.0/8 --pool 127.200.0.1-127.200.3.254 --router 127.0.0
 	fail "subnet add"
 start_serve "$SRV" --log-level debug
 
-nsx tshark -i lo -f "udp port 67" -w "$D/cap.pcap" -q >"$D/tshark.log" 2>&1 &
+ip netns exec "$NS" tshark -i lo -f "udp port 67" -w "$D/cap.pcap" -q >"$D/tshark.log" 2>&1 &
 TPID=$!
 PIDS=$TPID
 for _ in $(seq 1 50); do grep -q "Capturing on" "$D/tshark.log" && break; sleep 0.1; done
@@ -77,7 +78,19 @@ sleep 0.6
 nsx perfdhcp -4 -W 500000 -l 127.1.$N.2 -r 10 -R 5 -n 5 "$SRV" >"$D/perf4.out" 2>&1 ||
 	{ cat "$D/perf4.out"; fail "new subnet not applied without restart"; }
 
-# 4. malformed datagrams: logged, survived
+# 4. pool exhaustion: 5 addresses, 12 clients; the pool fills, a warning line says so, and
+# `dhcp subnet list` shows it full
+nsx ip addr add 127.200.$N.2/8 dev lo
+dt dhcp subnet add 127.200.0.0/16 --pool 127.200.1.10-127.200.1.14 >/dev/null || fail "subnet add 3"
+sleep 0.6
+nsx perfdhcp -4 -W 500000 -l 127.200.$N.2 -r 50 -R 12 -n 12 "$SRV" >"$D/perf5.out" 2>&1
+acks=$(sed -n '/REQUEST-ACK/,$ s/^received packets: //p' "$D/perf5.out" | head -n 1)
+[ "$acks" = 5 ] || fail "expected 5 ACKs from a 5-address pool, got '$acks'"
+grep -q "pool of 127.200.0.0/16 exhausted: 5 of 5 addresses in use" "$D/serve.log" ||
+	fail "no exhaustion warning"
+dt dhcp subnet list | grep -q "^127.200.0.0/16 .* 5/5 " || fail "subnet list does not show 5/5"
+
+# 5. malformed datagrams: logged, survived
 nsx python3 - "$SRV" <<'PY'
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

@@ -16,7 +16,7 @@ dt dhcp subnet add 10.$N.0.0/24 --pool 10.$N.0.100-10.$N.0.150 --router 10.$N.0.
 	--option66 tftp.voice.example --lease-time 600 >/dev/null || fail "subnet add"
 start_serve 10.$N.0.1 --log-level debug
 
-nsx tshark -i "dts$N" -f "udp port 67 or udp port 68" -w "$D/cap.pcap" -q >"$D/tshark.log" 2>&1 &
+ip netns exec "$NS" tshark -i "dts$N" -f "udp port 67 or udp port 68" -w "$D/cap.pcap" -q >"$D/tshark.log" 2>&1 &
 TPID=$!
 PIDS=$TPID
 for _ in $(seq 1 50); do grep -q "Capturing on" "$D/tshark.log" && break; sleep 0.1; done

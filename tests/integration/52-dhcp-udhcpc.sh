@@ -3,7 +3,8 @@
 # (veth): the phone-like client (vendor class "Cisco ...", option 150 requested) gets its address
 # and prints option 150's servers in the subnet's order (bytes also in the debug log); a
 # reservation made with `device add --ip` is handed out at once, and a known-clients-only subnet
-# ignores a MAC missing from the device table. Needs: root, udhcpc.
+# ignores a MAC missing from the device table; without --tftp, option 150 lists the nodes that
+# run the file service (added while serving). Needs: root, udhcpc.
 N=52
 . "$(dirname "$0")/lib/dhcp.sh"
 need udhcpc udhcpc
@@ -46,7 +47,11 @@ if dt device add --mac "$mac" --model 8841 --ip 10.$N.0.20 >"$D/dev.out" 2>&1; t
 	run_udhcpc || fail "udhcpc (reserved) got no lease"
 	tail -n 1 "$D/hook.out" | grep -q "^bound ip=10.$N.0.20 " || fail "reservation not used: $(tail -n 1 "$D/hook.out")"
 	ip netns exec "$CNS" ip addr flush dev "dtc$N"
-	# known-clients-only: another MAC gets nothing, a log line says why
+	# known-clients-only: another MAC gets nothing, a log line says why. The new subnet has no
+	# --tftp, so option 150 lists the cluster nodes running the file service, added now.
+	dt node add tftp-a --address 10.$N.0.7 --services tftp,http >/dev/null || fail "node add"
+	dt node add tftp-b --address 10.$N.0.8 --services tftp >/dev/null || fail "node add"
+	dt node add sip-only --address 10.$N.0.9 --services sip >/dev/null || fail "node add"
 	dt dhcp subnet delete 10.$N.0.0/24 >/dev/null
 	dt dhcp subnet add 10.$N.0.0/24 --pool 10.$N.0.100-10.$N.0.150 --known-only >/dev/null
 	sleep 0.6
@@ -55,6 +60,8 @@ if dt device add --mac "$mac" --model 8841 --ip 10.$N.0.20 >"$D/dev.out" 2>&1; t
 	grep -q "SEP020000005299 DISCOVER .*known-clients-only" "$D/serve.log" || fail "no log line for known-only"
 	ip netns exec "$CNS" ip link set "dtc$N" address "$mac"
 	run_udhcpc || fail "known MAC got no lease on a known-only subnet"
+	tail -n 1 "$D/hook.out" | grep -q "^bound ip=10.$N.0.20 .* opt150=0a3400070a340008 " ||
+		fail "option 150 from the nodes: $(tail -n 1 "$D/hook.out")"
 else
 	echo "note: device add --ip unavailable ($(head -n 1 "$D/dev.out")), reservation part not run"
 fi

@@ -1,5 +1,6 @@
 #!/bin/sh
-# summary: digest at step 10: a phone with the right line credentials answers the 401 and
+# summary: digest at step 10 over TLS (an authenticated device's config asks for TLS to
+# securedSipPort): a phone with the right line credentials answers the 401 and
 # registers (and its unregister is accepted with the same nonce, next nc); a phone handed a
 # config with a wrong authPassword (a stale file server named by option 150) stops at step 10
 # naming the rejected credentials (403, or a second 401), exit 1.
@@ -13,6 +14,9 @@ dt line add --dn 7301 --device 001122337301 --password right-7301 >/dev/null || 
 start_serve main "$ADDR" tftp,http,dhcp,sip
 
 boot --mac 001122337301 --model 7841 >"$D/good.log" 2>"$D/good.err" || fail "right password: exit $?"
+# deviceSecurityMode 2 in its config: the phone talks TLS to securedSipPort.
+grep -q "\[09 connect_cm\] ok.*connected over TLS to $ADDR:5061" "$D/good.log" ||
+	fail "authenticated device did not connect over TLS to 5061"
 grep -q "\[10 sip_register\] info.*401 digest challenge; answering" "$D/good.log" ||
 	fail "registrar did not challenge"
 grep -q "\[10 sip_register\] ok.*(digest answered)" "$D/good.log" || fail "digest not answered"

@@ -2,7 +2,8 @@
 # summary: NOTIFY service-control handling: a scripted CallManager (python, 127.0.75.2) answers
 # REGISTER and sends `action=restart` then `action=reset`; the held phone answers 200, re-reads
 # its config and re-registers (restart), then reboots through every step (reset); each new
-# registration carries the Reason header with the load IDs again.
+# registration carries the Reason header with the load IDs again; refreshes (no Reason) follow
+# the granted Expires minus timerRegisterDelta.
 N=75
 . "$(dirname "$0")/lib/phone.sh"
 command -v python3 >/dev/null || skip "missing python3 (apt-get install -y python3)"
@@ -39,7 +40,7 @@ def serve(c):
         exp = hdr(h, "Expires")
         out.write("REGISTER expires=%s reason=%s\n" % (exp, "yes" if hdr(h, "Reason") else "no"))
         r = "SIP/2.0 200 OK\r\n" + "".join("%s: %s\r\n" % (k, hdr(h, k)) for k in ("Via", "From", "To", "Call-ID", "CSeq"))
-        r += "Expires: %s\r\nContent-Length: 0\r\n\r\n" % ("120" if exp != "0" else "0")
+        r += "Expires: %s\r\nContent-Length: 0\r\n\r\n" % ("6" if exp != "0" else "0")
         c.sendall(r.encode())
         if exp != "0" and actions:
             a = actions.pop(0)
@@ -76,6 +77,8 @@ tail -n 1 "$D/phone.log" | grep -q '\[14 registered\] ok.*holding' || fail "not 
 [ "$(grep -c 'REGISTER expires=3600 reason=yes' "$D/cm.log")" -eq 3 ] ||
 	fail "each new registration must carry Reason"
 [ "$(grep -c 'REGISTER expires=0' "$D/cm.log")" -eq 2 ] || fail "no unregister before restarts"
+# Granted Expires 6, timerRegisterDelta 5: a refresh (same dialog, no Reason) every second.
+wait_for "$D/cm.log" "REGISTER expires=3600 reason=no" 4
 kill -INT $PH
 wait $PH || fail "held phone exited $?"
 echo "ok: restart re-read config and re-registered; reset rebooted through the steps"

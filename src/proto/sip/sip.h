@@ -26,20 +26,20 @@
 /* Faults: each row of the fault table holds {status, reason phrase}. */
 enum sip_fault {
 	SIP_F_NONE = 0,
-	SIP_F_TOO_LARGE,      /* message over the caller's bound */
-	SIP_F_START_LINE,     /* request/status line shape */
-	SIP_F_METHOD,	      /* method is not a token */
-	SIP_F_VERSION,	      /* not SIP/2.0 (505) */
-	SIP_F_STATUS_CODE,    /* status code is not 3 digits */
-	SIP_F_RURI,	      /* Request-URI malformed */
-	SIP_F_RURI_HEADERS,   /* Request-URI carries ?headers */
-	SIP_F_HEADER_LINE,    /* a header line without name or colon */
-	SIP_F_TOO_MANY_HDRS,  /* over SIP_MAX_HDRS header lines */
-	SIP_F_CL_BAD,	      /* Content-Length not a number */
-	SIP_F_CL_MULTI,	      /* more than one Content-Length */
-	SIP_F_CL_LARGE,	      /* Content-Length beyond the datagram */
-	SIP_F_CL_MISSING,     /* stream without Content-Length */
-	SIP_F_MISSING_VIA,    /* required header absent ... */
+	SIP_F_TOO_LARGE,     /* message over the caller's bound */
+	SIP_F_START_LINE,    /* request/status line shape */
+	SIP_F_METHOD,	     /* method is not a token */
+	SIP_F_VERSION,	     /* not SIP/2.0 (505) */
+	SIP_F_STATUS_CODE,   /* status code is not 3 digits */
+	SIP_F_RURI,	     /* Request-URI malformed */
+	SIP_F_RURI_HEADERS,  /* Request-URI carries ?headers */
+	SIP_F_HEADER_LINE,   /* a header line without name or colon */
+	SIP_F_TOO_MANY_HDRS, /* over SIP_MAX_HDRS header lines */
+	SIP_F_CL_BAD,	     /* Content-Length not a number */
+	SIP_F_CL_MULTI,	     /* more than one Content-Length */
+	SIP_F_CL_LARGE,	     /* Content-Length beyond the datagram */
+	SIP_F_CL_MISSING,    /* stream without Content-Length */
+	SIP_F_MISSING_VIA,   /* required header absent ... */
 	SIP_F_MISSING_FROM,
 	SIP_F_MISSING_TO,
 	SIP_F_MISSING_CALLID,
@@ -191,14 +191,14 @@ struct dt_slice sip_unquote(struct dt_slice v);
 /* URIs: sip:, sips: (parsed) and any other scheme (only scheme + opaque rest). */
 struct sip_uri {
 	struct dt_slice scheme;
-	int is_sip;		/* sip or sips */
-	struct dt_slice user;	/* "" when absent */
+	int is_sip;	      /* sip or sips */
+	struct dt_slice user; /* "" when absent */
 	struct dt_slice password;
-	struct dt_slice host;	/* IPv6 references keep their brackets */
-	uint16_t port;		/* 0 when absent */
-	struct dt_slice params; /* ";transport=tcp;lr" ("" when none) */
+	struct dt_slice host;	 /* IPv6 references keep their brackets */
+	uint16_t port;		 /* 0 when absent */
+	struct dt_slice params;	 /* ";transport=tcp;lr" ("" when none) */
 	struct dt_slice headers; /* after '?' */
-	struct dt_slice rest;	/* non-SIP: everything after "scheme:" */
+	struct dt_slice rest;	 /* non-SIP: everything after "scheme:" */
 };
 /* DT_OK or DT_EINVAL (LWS inside, bad host, port over 65535, bad escape, empty host). */
 int sip_uri_parse(struct dt_slice s, struct sip_uri *u);

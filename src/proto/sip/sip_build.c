@@ -128,7 +128,8 @@ sip_out_response_hdrs(struct sip_out *o, const struct sip_msg *req, const char *
 		struct dt_slice tag;
 		/* parse only when "tag" appears at all: most requests to a registrar have none */
 		int has_tag = memmem(to->value.p, to->value.len, "tag", 3) &&
-			      sip_addr_parse(to->value, &a) == 0 && sip_param_get(a.params, "tag", &tag);
+			      sip_addr_parse(to->value, &a) == 0 &&
+			      sip_param_get(a.params, "tag", &tag);
 		puts_(o, "To: ");
 		put(o, to->value.p, to->value.len);
 		if (!has_tag && to_tag) {

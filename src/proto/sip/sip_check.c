@@ -89,14 +89,16 @@ check_values(const struct sip_msg *m)
 	if (sip_addr_parse(sip_msg_hdr(m, SIP_H_TO, 0)->value, &a) != DT_OK)
 		return SIP_F_TO;
 	callid = sip_msg_hdr(m, SIP_H_CALL_ID, 0)->value;
-	if (callid.len == 0 || memchr(callid.p, ' ', callid.len) || memchr(callid.p, '\t', callid.len))
+	if (callid.len == 0 || memchr(callid.p, ' ', callid.len) ||
+	    memchr(callid.p, '\t', callid.len))
 		return SIP_F_CALLID;
 	if (sip_cseq_parse(sip_msg_hdr(m, SIP_H_CSEQ, 0)->value, &num, &method) != DT_OK)
 		return SIP_F_CSEQ;
 	if (m->is_request && !slice_eq(method, "") &&
 	    (method.len != m->method_name.len || memcmp(method.p, m->method_name.p, method.len)))
 		return SIP_F_CSEQ_METHOD;
-	if ((h = sip_msg_hdr(m, SIP_H_MAX_FORWARDS, 0)) && sip_uint_parse(h->value, 255, &n) != DT_OK)
+	if ((h = sip_msg_hdr(m, SIP_H_MAX_FORWARDS, 0)) &&
+	    sip_uint_parse(h->value, 255, &n) != DT_OK)
 		return SIP_F_MAXFWD;
 	if ((h = sip_msg_hdr(m, SIP_H_EXPIRES, 0)) &&
 	    sip_uint_parse(h->value, UINT32_MAX, &n) != DT_OK)

@@ -74,11 +74,11 @@ sip_hdr_name(int id)
 }
 
 static const char *const method_names[] = {
-    [SIP_M_OTHER] = NULL,	     [SIP_M_INVITE] = "INVITE",	  [SIP_M_ACK] = "ACK",
-    [SIP_M_BYE] = "BYE",	     [SIP_M_CANCEL] = "CANCEL",	  [SIP_M_OPTIONS] = "OPTIONS",
-    [SIP_M_REGISTER] = "REGISTER",   [SIP_M_SUBSCRIBE] = "SUBSCRIBE", [SIP_M_NOTIFY] = "NOTIFY",
-    [SIP_M_REFER] = "REFER",	     [SIP_M_INFO] = "INFO",	  [SIP_M_UPDATE] = "UPDATE",
-    [SIP_M_PRACK] = "PRACK",	     [SIP_M_MESSAGE] = "MESSAGE", [SIP_M_PUBLISH] = "PUBLISH",
+    [SIP_M_OTHER] = NULL,	   [SIP_M_INVITE] = "INVITE",	    [SIP_M_ACK] = "ACK",
+    [SIP_M_BYE] = "BYE",	   [SIP_M_CANCEL] = "CANCEL",	    [SIP_M_OPTIONS] = "OPTIONS",
+    [SIP_M_REGISTER] = "REGISTER", [SIP_M_SUBSCRIBE] = "SUBSCRIBE", [SIP_M_NOTIFY] = "NOTIFY",
+    [SIP_M_REFER] = "REFER",	   [SIP_M_INFO] = "INFO",	    [SIP_M_UPDATE] = "UPDATE",
+    [SIP_M_PRACK] = "PRACK",	   [SIP_M_MESSAGE] = "MESSAGE",	    [SIP_M_PUBLISH] = "PUBLISH",
 };
 
 int

@@ -4,38 +4,107 @@
 
 #include <strings.h>
 
-#define T SIP_C_TOKEN
-#define W SIP_C_WS
-#define H SIP_C_HOST
-#define U SIP_C_URIUSER
-#define P SIP_C_URIPARAM
-#define D SIP_C_DIGIT
-#define X SIP_C_HEX
-#define V SIP_C_PVALUE
+#define T     SIP_C_TOKEN
+#define W     SIP_C_WS
+#define H     SIP_C_HOST
+#define U     SIP_C_URIUSER
+#define P     SIP_C_URIPARAM
+#define D     SIP_C_DIGIT
+#define X     SIP_C_HEX
+#define V     SIP_C_PVALUE
 #define ALNUM (T | H | U | P | V)
 
 /* Why one table: every lexer decision is one load and one AND, and a new class is one column. */
 const uint8_t sip_cclass[256] = {
-    ['\t'] = W, ['\n'] = W, ['\r'] = W, [' '] = W,
-    ['!'] = T | U | P | V, ['%'] = T | U | P | V, ['*'] = T | U | P | V, ['_'] = T | U | P | V,
-    ['+'] = T | U | P | V, ['`'] = T | V, ['\''] = T | U | P | V, ['~'] = T | U | P | V,
-    ['-'] = T | H | U | P | V, ['.'] = T | H | U | P | V,
-    ['&'] = U | P, ['='] = U | P, ['$'] = U | P, [','] = U, [';'] = U, ['?'] = U | P,
-    ['/'] = U | P, [':'] = P | V, ['['] = P | V, [']'] = P | V, ['@'] = P,
-    ['('] = U | P, [')'] = U | P,
-    ['0'] = ALNUM | D | X, ['1'] = ALNUM | D | X, ['2'] = ALNUM | D | X, ['3'] = ALNUM | D | X,
-    ['4'] = ALNUM | D | X, ['5'] = ALNUM | D | X, ['6'] = ALNUM | D | X, ['7'] = ALNUM | D | X,
-    ['8'] = ALNUM | D | X, ['9'] = ALNUM | D | X,
-    ['A'] = ALNUM | X, ['B'] = ALNUM | X, ['C'] = ALNUM | X, ['D'] = ALNUM | X,
-    ['E'] = ALNUM | X, ['F'] = ALNUM | X, ['G'] = ALNUM, ['H'] = ALNUM, ['I'] = ALNUM,
-    ['J'] = ALNUM, ['K'] = ALNUM, ['L'] = ALNUM, ['M'] = ALNUM, ['N'] = ALNUM, ['O'] = ALNUM,
-    ['P'] = ALNUM, ['Q'] = ALNUM, ['R'] = ALNUM, ['S'] = ALNUM, ['T'] = ALNUM, ['U'] = ALNUM,
-    ['V'] = ALNUM, ['W'] = ALNUM, ['X'] = ALNUM, ['Y'] = ALNUM, ['Z'] = ALNUM,
-    ['a'] = ALNUM | X, ['b'] = ALNUM | X, ['c'] = ALNUM | X, ['d'] = ALNUM | X,
-    ['e'] = ALNUM | X, ['f'] = ALNUM | X, ['g'] = ALNUM, ['h'] = ALNUM, ['i'] = ALNUM,
-    ['j'] = ALNUM, ['k'] = ALNUM, ['l'] = ALNUM, ['m'] = ALNUM, ['n'] = ALNUM, ['o'] = ALNUM,
-    ['p'] = ALNUM, ['q'] = ALNUM, ['r'] = ALNUM, ['s'] = ALNUM, ['t'] = ALNUM, ['u'] = ALNUM,
-    ['v'] = ALNUM, ['w'] = ALNUM, ['x'] = ALNUM, ['y'] = ALNUM, ['z'] = ALNUM,
+    ['\t'] = W,
+    ['\n'] = W,
+    ['\r'] = W,
+    [' '] = W,
+    ['!'] = T | U | P | V,
+    ['%'] = T | U | P | V,
+    ['*'] = T | U | P | V,
+    ['_'] = T | U | P | V,
+    ['+'] = T | U | P | V,
+    ['`'] = T | V,
+    ['\''] = T | U | P | V,
+    ['~'] = T | U | P | V,
+    ['-'] = T | H | U | P | V,
+    ['.'] = T | H | U | P | V,
+    ['&'] = U | P,
+    ['='] = U | P,
+    ['$'] = U | P,
+    [','] = U,
+    [';'] = U,
+    ['?'] = U | P,
+    ['/'] = U | P,
+    [':'] = P | V,
+    ['['] = P | V,
+    [']'] = P | V,
+    ['@'] = P,
+    ['('] = U | P,
+    [')'] = U | P,
+    ['0'] = ALNUM | D | X,
+    ['1'] = ALNUM | D | X,
+    ['2'] = ALNUM | D | X,
+    ['3'] = ALNUM | D | X,
+    ['4'] = ALNUM | D | X,
+    ['5'] = ALNUM | D | X,
+    ['6'] = ALNUM | D | X,
+    ['7'] = ALNUM | D | X,
+    ['8'] = ALNUM | D | X,
+    ['9'] = ALNUM | D | X,
+    ['A'] = ALNUM | X,
+    ['B'] = ALNUM | X,
+    ['C'] = ALNUM | X,
+    ['D'] = ALNUM | X,
+    ['E'] = ALNUM | X,
+    ['F'] = ALNUM | X,
+    ['G'] = ALNUM,
+    ['H'] = ALNUM,
+    ['I'] = ALNUM,
+    ['J'] = ALNUM,
+    ['K'] = ALNUM,
+    ['L'] = ALNUM,
+    ['M'] = ALNUM,
+    ['N'] = ALNUM,
+    ['O'] = ALNUM,
+    ['P'] = ALNUM,
+    ['Q'] = ALNUM,
+    ['R'] = ALNUM,
+    ['S'] = ALNUM,
+    ['T'] = ALNUM,
+    ['U'] = ALNUM,
+    ['V'] = ALNUM,
+    ['W'] = ALNUM,
+    ['X'] = ALNUM,
+    ['Y'] = ALNUM,
+    ['Z'] = ALNUM,
+    ['a'] = ALNUM | X,
+    ['b'] = ALNUM | X,
+    ['c'] = ALNUM | X,
+    ['d'] = ALNUM | X,
+    ['e'] = ALNUM | X,
+    ['f'] = ALNUM | X,
+    ['g'] = ALNUM,
+    ['h'] = ALNUM,
+    ['i'] = ALNUM,
+    ['j'] = ALNUM,
+    ['k'] = ALNUM,
+    ['l'] = ALNUM,
+    ['m'] = ALNUM,
+    ['n'] = ALNUM,
+    ['o'] = ALNUM,
+    ['p'] = ALNUM,
+    ['q'] = ALNUM,
+    ['r'] = ALNUM,
+    ['s'] = ALNUM,
+    ['t'] = ALNUM,
+    ['u'] = ALNUM,
+    ['v'] = ALNUM,
+    ['w'] = ALNUM,
+    ['x'] = ALNUM,
+    ['y'] = ALNUM,
+    ['z'] = ALNUM,
 };
 
 int
@@ -68,7 +137,8 @@ sip_trim(struct dt_slice s)
 	size_t lead = sip_run(&c, SIP_C_WS);
 	s.p += lead;
 	s.len -= lead;
-	/* trailing LWS: look back one byte at a time (values are short, the tail is rarely blank) */
+	/* trailing LWS: look back one byte at a time (values are short, the tail is rarely blank)
+	 */
 	while (s.len) {
 		struct dt_cur last = cur_init(s.p + s.len - 1, 1);
 		if (!SIP_IS(cur_u8(&last), SIP_C_WS))

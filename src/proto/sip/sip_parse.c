@@ -11,7 +11,6 @@
 
 #include "core/err.h"
 
-
 /* Next line from the cursor: *line excludes CR LF; 0 when no LF is left. */
 static int
 next_line(struct dt_cur *c, struct dt_slice *line)

@@ -13,14 +13,16 @@
 
 /* Character classes, one bit each, in one 256-entry table (sip_lex.c). */
 enum {
-	SIP_C_TOKEN = 1 << 0,  /* token: alphanum - . ! % * _ + ` ' ~ */
-	SIP_C_WS = 1 << 1,     /* SP HT CR LF: linear white space inside a (folded) value */
-	SIP_C_HOST = 1 << 2,   /* hostname / IPv4 characters: alphanum - . */
+	SIP_C_TOKEN = 1 << 0,	/* token: alphanum - . ! % * _ + ` ' ~ */
+	SIP_C_WS = 1 << 1,	/* SP HT CR LF: linear white space inside a (folded) value */
+	SIP_C_HOST = 1 << 2,	/* hostname / IPv4 characters: alphanum - . */
 	SIP_C_URIUSER = 1 << 3, /* user part: unreserved, escaped, & = + $ , ; ? / */
-	SIP_C_URIPARAM = 1 << 4, /* uri param/header chars: unreserved, escaped, [ ] / : & + $ = ? @ */
+	SIP_C_URIPARAM =
+	    1 << 4, /* uri param/header chars: unreserved, escaped, [ ] / : & + $ = ? @ */
 	SIP_C_DIGIT = 1 << 5,
 	SIP_C_HEX = 1 << 6,
-	SIP_C_PVALUE = 1 << 7, /* generic-param value: token chars plus ':' '[' ']' (RFC 5118 §4.5) */
+	SIP_C_PVALUE =
+	    1 << 7, /* generic-param value: token chars plus ':' '[' ']' (RFC 5118 §4.5) */
 };
 extern const uint8_t sip_cclass[256];
 

@@ -30,8 +30,8 @@ parse_hostport(struct dt_cur *c, struct dt_slice *host, uint16_t *port)
 		struct dt_slice inner;
 		cur_skip(c, 1);
 		inner = sip_take(c, SIP_C_HEX);
-		while (sip_more(c) && (cur_peek(c) == ':' || cur_peek(c) == '.' ||
-				       SIP_IS(cur_peek(c), SIP_C_HEX)))
+		while (sip_more(c) &&
+		       (cur_peek(c) == ':' || cur_peek(c) == '.' || SIP_IS(cur_peek(c), SIP_C_HEX)))
 			cur_skip(c, 1);
 		inner.len = (size_t)((const char *)c->p - inner.p);
 		if (sip_peek(c) != ']' || !ipv6_valid(inner))

@@ -32,4 +32,5 @@ CREATE TABLE dhcp_lease (
 	expires  INTEGER NOT NULL,
 	hostname TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX dhcp_lease_mac ON dhcp_lease(mac);
+-- No index on mac: the server keeps its own MAC index in memory and every reader looks leases
+-- up by address; an index would add a page write to every DORA.

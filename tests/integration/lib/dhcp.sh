@@ -15,6 +15,10 @@ PIDS=
 cleanup() {
 	for p in $PIDS $SERVE_PID; do kill "$p" 2>/dev/null; done
 	for p in $PIDS $SERVE_PID; do wait "$p" 2>/dev/null; done
+	# anything still running inside the test's own namespaces was started by this test
+	for p in $(ip netns pids "$NS" 2>/dev/null) $(ip netns pids "${NS}c" 2>/dev/null); do
+		kill "$p" 2>/dev/null
+	done
 	ip netns del "$NS" 2>/dev/null
 	ip netns del "${NS}c" 2>/dev/null
 	rm -rf "$D"
@@ -42,7 +46,9 @@ start_serve() {
 	addr=$1
 	shift
 	before=$(cat "$D/serve.log" 2>/dev/null | grep -c "serve - ready")
-	nsx "$DIALTONE" --data "$D" serve --only dhcp --listen "$addr" --dhcp-port 67 \
+	# `ip netns exec` execs the command, so $! is the server itself (a shell function run with &
+	# would leave $! pointing at a subshell).
+	ip netns exec "$NS" "$DIALTONE" --data "$D" serve --only dhcp --listen "$addr" --dhcp-port 67 \
 		--log-file "$D/serve.log" "$@" >"$D/serve.out" 2>&1 &
 	SERVE_PID=$!
 	for _ in $(seq 1 100); do

@@ -13,7 +13,7 @@ SCEN=$(cd "$(dirname "$0")/../peers/sipp" && pwd)
 cleanup() {
 	for p in $PIDS $SERVE_PID; do kill "$p" 2>/dev/null; done
 	for p in $PIDS $SERVE_PID; do wait "$p" 2>/dev/null; done
-	rm -rf "$D"
+	[ -n "${KEEP:-}" ] || rm -rf "$D"
 }
 trap cleanup EXIT
 
@@ -30,10 +30,11 @@ add_phone() {
 		>/dev/null 2>"$D/add.err" || fail "line add $2: $(head -n 1 "$D/add.err")"
 }
 
-# Start serve (extra args appended) and wait until TCP 5060 answers.
+# Start serve (extra args appended; $CONF, when set, is passed as --config) and wait until TCP
+# 5060 answers.
 start_serve() {
-	"$DIALTONE" --data "$D" serve --only sip --listen "$ADDR" --log-file "$D/serve.log" "$@" \
-		>"$D/serve.out" 2>&1 &
+	"$DIALTONE" --data "$D" ${CONF:+--config "$CONF"} serve --only sip --listen "$ADDR" \
+		--log-file "$D/serve.log" "$@" >"$D/serve.out" 2>&1 &
 	SERVE_PID=$!
 	for _ in $(seq 1 50); do
 		if python3 -c "import socket; socket.create_connection(('$ADDR', 5060), 0.2).close()" \

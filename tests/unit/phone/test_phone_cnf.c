@@ -50,6 +50,9 @@ test_real_buba0_sep(void **state)
 	assert_int_equal(c.reg_expires, 3600);
 	assert_int_equal(c.reg_delta, 5);
 	assert_int_equal(c.transport, 1);
+	/* securedSipPort is 5060 in this file (a FreePBX quirk), read as written */
+	assert_int_equal(c.cm[0].sips_port, 5060);
+	assert_int_equal(c.tls, 0);
 	free(buf);
 }
 
@@ -148,6 +151,24 @@ test_cucm_style_undeclared_prefix_and_priority_order(void **state)
 	assert_string_equal(c.network_locale, "New_Zealand");
 	assert_int_equal(c.reg_expires, 600);
 	assert_int_equal(c.reg_delta, 5);
+	assert_int_equal(c.cm[0].sips_port, 5061);
+	assert_int_equal(c.tls, 0);
+}
+
+static void
+test_secure_device_uses_tls(void **state)
+{
+	struct phone_cnf c;
+	struct dt_errbuf e = {0};
+	const char *x = "<device><devicePool><callManagerGroup><members><member priority=\"0\">"
+			"<callManager><ports><sipPort>5060</sipPort><securedSipPort>5071"
+			"</securedSipPort></ports><processNodeName>127.0.0.1</processNodeName>"
+			"</callManager></member></members></callManagerGroup></devicePool>"
+			"<deviceSecurityMode>2</deviceSecurityMode></device>";
+	assert_int_equal(phone_cnf_parse(x, strlen(x), "s.xml", 684, &c, &e), DT_OK);
+	assert_int_equal(c.security_mode, 2);
+	assert_int_equal(c.tls, 1);
+	assert_int_equal(c.cm[0].sips_port, 5071);
 }
 
 static void
@@ -174,6 +195,7 @@ main(void)
 	    cmocka_unit_test(test_real_xmldefault),
 	    cmocka_unit_test(test_real_broken_xml_names_file_and_line),
 	    cmocka_unit_test(test_cucm_style_undeclared_prefix_and_priority_order),
+	    cmocka_unit_test(test_secure_device_uses_tls),
 	    cmocka_unit_test(test_sccp_and_wrong_root_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

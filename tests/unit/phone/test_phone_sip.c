@@ -118,8 +118,8 @@ test_standby_keepalive_register(void **state)
 	struct phone ph;
 	char buf[4096];
 	struct sip_msg m;
-	struct phone_cm standby = {"127.0.0.9", 5070, 1};
-	struct phone_reg_to to = {&standby, 40000, 7, "ka-1@SEP00AABBCCDDEE", 1};
+	struct phone_cm standby = {"127.0.0.9", 5070, 5071, 1};
+	struct phone_reg_to to = {&standby, 40000, 7, "ka-1@SEP00AABBCCDDEE", 1, NULL};
 	make_phone(&env, &ph);
 	snprintf(ph.sip.auth_hdr, sizeof ph.sip.auth_hdr, "Digest username=\"2001\"");
 	int n = phone_sip_build(&ph, &to, buf, sizeof buf, 0, 0);

@@ -22,7 +22,8 @@ static const struct reg_src SRC = {REG_T_TCP, "10.0.1.50", 51234, 7};
 
 static const char CONTACT[] =
     "<sip:5e6f7a8b@10.0.1.50:51234;transport=tcp>;+sip.instance=\"<urn:uuid:00000000-0000-0000-"
-    "0000-00aabbccddee>\";+u.sip!devicename.ccm.cisco.com=\"%s\";+u.sip!model.ccm.cisco.com=\"684\"";
+    "0000-00aabbccddee>\";+u.sip!devicename.ccm.cisco.com=\"%s\";+u.sip!model.ccm.cisco.com="
+    "\"684\"";
 
 /* Build a REGISTER; extra = more header lines (each ending CRLF) or "". */
 static int
@@ -67,6 +68,7 @@ setup_with(int digest)
 	static const uint8_t key[32] = {1, 2, 3};
 	reg_config_defaults(&c);
 	snprintf(c.realm, sizeof c.realm, "dialtone");
+	c.digest_sha256 = digest;
 	R = reg_new(&c);
 	assert_non_null(R);
 	reg_set_secret(R, key);
@@ -142,9 +144,11 @@ test_cisco_register_refresh_unregister(void **state)
 	char msg[4096];
 	struct reg_device_info di;
 	struct reg_hist h[8];
-	const char *body = "--uniqueBoundary\r\nContent-Type: application/x-cisco-remotecc-request+xml"
-			   "\r\n\r\n<x-cisco-remotecc-request><bulkregisterreq/>"
-			   "</x-cisco-remotecc-request>\r\n--uniqueBoundary--\r\n";
+	const char *body =
+	    "--uniqueBoundary\r\nContent-Type: application/x-cisco-remotecc-request+xml"
+	    "\r\n\r\n<x-cisco-remotecc-request><bulkregisterreq><contact all=\"true\">"
+	    "<register></register></contact></bulkregisterreq>"
+	    "</x-cisco-remotecc-request>\r\n--uniqueBoundary--\r\n";
 	make_register(msg, sizeof msg, "2001", "aabb-1@10.0.1.50", 101,
 		      contact_for("SEP00AABBCCDDEE"),
 		      "Reason: SIP;cause=200;text=\"cisco-alarm:23 Name=SEP00AABBCCDDEE "
@@ -154,19 +158,28 @@ test_cisco_register_refresh_unregister(void **state)
 		      body);
 	assert_int_equal(send_at(msg, T0), 200);
 	assert_string_equal(hdr("Expires"), "120");
+	assert_string_equal(hdr("Date"), "Tue, 14 Nov 2023 22:13:20 GMT"); /* T0 */
 	assert_non_null(strstr(hdr("Contact"), ";x-cisco-newreg"));
-	assert_non_null(strstr(hdr("Contact"), "+u.sip!devicename.ccm.cisco.com=\"SEP00AABBCCDDEE\""));
+	assert_non_null(
+	    strstr(hdr("Contact"), "+u.sip!devicename.ccm.cisco.com=\"SEP00AABBCCDDEE\""));
 	assert_non_null(strstr(hdr("Contact"), ";expires=120"));
 	assert_non_null(memmem(resp.body.p, resp.body.len, "<optionsind>", 12));
 	assert_int_equal(reg_device_get(R, "SEP00AABBCCDDEE", &di), DT_OK);
 	assert_int_equal(di.state, REG_ST_REGISTERED);
+	/* bulkregisterreq: the device's second line (2002) rides on this REGISTER */
+	{
+		struct reg_binding_info bi[2];
+		assert_int_equal(reg_aor_bindings(R, "2002", bi, 2), 1);
+		assert_string_equal(bi[0].device, "SEP00AABBCCDDEE");
+		assert_int_equal(bi[0].expires_at, T0 + 120);
+	}
 	assert_string_equal(di.active_load, "sip88xx.14-2-1-0001-14.loads");
 	assert_string_equal(di.inactive_load, "sip88xx.12-8-1-0001-455.loads");
 	assert_string_equal(di.ip, "10.0.1.50");
 	assert_int_equal(di.port, 51234);
 	assert_int_equal(di.transport, REG_T_TCP);
 	assert_string_equal(di.user_agent, "Cisco-CP8851/14.2.1");
-	assert_int_equal(reg_binding_count(R), 1);
+	assert_int_equal(reg_binding_count(R), 2);
 	/* refresh: same Call-ID, CSeq+1, no body → no newreg, no body, no new history row */
 	make_register(msg, sizeof msg, "2001", "aabb-1@10.0.1.50", 102,
 		      contact_for("SEP00AABBCCDDEE"), "Expires: 3600\r\n", "");
@@ -174,9 +187,15 @@ test_cisco_register_refresh_unregister(void **state)
 	assert_null(strstr(hdr("Contact"), "x-cisco-newreg"));
 	assert_int_equal(resp.body.len, 0);
 	assert_int_equal(reg_device_history(R, "SEP00AABBCCDDEE", h, 8), 1);
+	{
+		/* the secondary line's binding was refreshed with the primary's */
+		struct reg_binding_info bi[2];
+		assert_int_equal(reg_aor_bindings(R, "2002", bi, 2), 1);
+		assert_int_equal(bi[0].expires_at, T0 + 115 + 120);
+	}
 	/* the same CSeq again is the same request (a retransmission): answered 200 again */
 	assert_int_equal(send_at(msg, T0 + 116), 200);
-	assert_int_equal(reg_binding_count(R), 1);
+	assert_int_equal(reg_binding_count(R), 2);
 	/* a lower CSeq on the same Call-ID is out of order (§10.3 step 7) */
 	make_register(msg, sizeof msg, "2001", "aabb-1@10.0.1.50", 100,
 		      contact_for("SEP00AABBCCDDEE"), "Expires: 3600\r\n", "");
@@ -186,11 +205,11 @@ test_cisco_register_refresh_unregister(void **state)
 		      contact_for("SEP00AABBCCDDEE"), "Expires: 30\r\n", "");
 	assert_int_equal(send_at(msg, T0 + 117), 423);
 	assert_string_equal(hdr("Min-Expires"), "60");
-	assert_int_equal(reg_binding_count(R), 1);
+	assert_int_equal(reg_binding_count(R), 2);
 	/* Contact: * with Expires: 0 removes everything */
 	make_register(msg, sizeof msg, "2001", "aabb-1@10.0.1.50", 104, "*", "Expires: 0\r\n", "");
 	assert_int_equal(send_at(msg, T0 + 118), 200);
-	assert_int_equal(reg_binding_count(R), 0);
+	assert_int_equal(reg_binding_count(R), 0); /* the secondary line's binding went too */
 	assert_int_equal(reg_device_get(R, "SEP00AABBCCDDEE", &di), DT_OK);
 	assert_int_equal(di.state, REG_ST_UNREGISTERED);
 	assert_int_equal(reg_reason_code(di.reason), 10);
@@ -214,18 +233,11 @@ test_keepalive_backup(void **state)
 	make_register(msg, sizeof msg, "2002", "k-2@x", 1, ka, "Expires: 0\r\n", "");
 	assert_int_equal(send_at(msg, T0 + 10), 200);
 	assert_int_equal(reg_binding_count(R), 1);
-	int collect(const struct reg_binding_info *b, void *arg);
-	(void)collect;
-	n = 0;
-	for (;;) {
-		/* the binding keeps its first expiry: T0 + 120 */
-		struct reg_device_info di;
-		assert_int_equal(reg_device_get(R, "SEP00AABBCCDDEE", &di), DT_OK);
-		assert_int_equal(di.state, REG_ST_REGISTERED);
-		break;
-	}
-	(void)bi;
-	(void)n;
+	/* the keep-alive touched nothing: still the first binding, expiring at T0 + 120 */
+	n = reg_aor_bindings(R, "2002", bi, 2);
+	assert_int_equal(n, 1);
+	assert_int_equal(bi[0].expires_at, T0 + 120);
+	assert_string_equal(bi[0].call_id, "k-1@x");
 	/* expiry: nothing refreshes it, the sweep removes it and records a refresh miss */
 	assert_int_equal(reg_expire(R, T0 + 119), 0);
 	assert_int_equal(reg_expire(R, T0 + 121), 1);
@@ -250,8 +262,6 @@ digest(const char *alg, const char *user, const char *pass, const char *nonce, c
 	char a[512], ha1[129], ha2[129];
 	unsigned char d[64];
 	unsigned int dl;
-	const char *parts[3][1];
-	(void)parts;
 #define H(str, dst)                                                                                \
 	do {                                                                                       \
 		EVP_Digest((str), strlen(str), d, &dl, md, NULL);                                  \
@@ -285,11 +295,12 @@ send_auth(const char *aor, const char *user, const char *pass, const char *alg, 
 {
 	char msg[4096], auth[1024], rh[129];
 	digest(alg, user, pass, nonce, nc, rh);
-	snprintf(auth, sizeof auth,
-		 "Authorization: Digest username=\"%s\", realm=\"dialtone\", nonce=\"%s\", "
-		 "uri=\"sip:10.0.0.10\", response=\"%s\", algorithm=%s, cnonce=\"cn0nce\", qop=auth, "
-		 "nc=%s\r\nExpires: 3600\r\n",
-		 user, nonce, rh, alg, nc);
+	snprintf(
+	    auth, sizeof auth,
+	    "Authorization: Digest username=\"%s\", realm=\"dialtone\", nonce=\"%s\", "
+	    "uri=\"sip:10.0.0.10\", response=\"%s\", algorithm=%s, cnonce=\"cn0nce\", qop=auth, "
+	    "nc=%s\r\nExpires: 3600\r\n",
+	    user, nonce, rh, alg, nc);
 	make_register(msg, sizeof msg, aor, "d-1@x", cseq, contact_for("SEP001122334455"), auth,
 		      "");
 	return send_at(msg, now);
@@ -302,15 +313,26 @@ test_digest(void **state)
 	make_register(msg, sizeof msg, "3001", "d-1@x", 1, contact_for("SEP001122334455"),
 		      "Expires: 3600\r\n", "");
 	assert_int_equal(send_at(msg, T0), 401);
-	assert_int_equal(resp.count[SIP_H_WWW_AUTHENTICATE], 2);
+	assert_int_equal(resp.count[SIP_H_WWW_AUTHENTICATE], 2); /* setup: digest_sha256 = 1 */
+	assert_non_null(strstr(hdr("WWW-Authenticate"), "algorithm=SHA-256"));
 	assert_null(strstr(hdr("WWW-Authenticate"), "stale"));
 	nonce_of(nonce);
-	assert_int_equal(send_auth("3001", "u3001", "s3cret", "MD5", nonce, "00000001", 2, T0), 200);
+	{
+		/* every challenge carries a new nonce, even within one second */
+		char again[57];
+		assert_int_equal(send_at(msg, T0), 401);
+		nonce_of(again);
+		assert_string_not_equal(nonce, again);
+	}
+	assert_int_equal(send_auth("3001", "u3001", "s3cret", "MD5", nonce, "00000001", 2, T0),
+			 200);
 	/* replaying nc=1 on the same nonce is refused with a fresh, stale challenge */
-	assert_int_equal(send_auth("3001", "u3001", "s3cret", "MD5", nonce, "00000001", 3, T0), 401);
+	assert_int_equal(send_auth("3001", "u3001", "s3cret", "MD5", nonce, "00000001", 3, T0),
+			 401);
 	assert_non_null(strstr(hdr("WWW-Authenticate"), "stale=true"));
 	/* nc=2 goes through; SHA-256 works too */
-	assert_int_equal(send_auth("3001", "u3001", "s3cret", "MD5", nonce, "00000002", 4, T0), 200);
+	assert_int_equal(send_auth("3001", "u3001", "s3cret", "MD5", nonce, "00000002", 4, T0),
+			 200);
 	assert_int_equal(send_auth("3001", "u3001", "s3cret", "SHA-256", nonce, "00000003", 5, T0),
 			 200);
 	/* wrong password → 403 and Rejected/AuthenticationError */
@@ -322,13 +344,13 @@ test_digest(void **state)
 		assert_int_equal(reg_reason_code(di.reason), 4);
 	}
 	/* an old nonce with the right password → 401 stale=true */
-	assert_int_equal(send_auth("3001", "u3001", "s3cret", "MD5", nonce, "00000005", 7, T0 + 400),
-			 401);
+	assert_int_equal(
+	    send_auth("3001", "u3001", "s3cret", "MD5", nonce, "00000005", 7, T0 + 400), 401);
 	assert_non_null(strstr(hdr("WWW-Authenticate"), "stale=true"));
 	/* a forged nonce → plain challenge */
 	assert_int_equal(send_auth("3001", "u3001", "s3cret", "MD5",
-				   "0000000000000000000000000000000000000000000000000000abcd", "00000001", 8,
-				   T0),
+				   "0000000000000000000000000000000000000000000000000000abcd",
+				   "00000001", 8, T0),
 			 401);
 	assert_null(strstr(hdr("WWW-Authenticate"), "stale"));
 }
@@ -340,11 +362,14 @@ test_no_enumeration(void **state)
 	char msg[4096], nonce[57], real[1024], fake[1024];
 	make_register(msg, sizeof msg, "3001", "e-1@x", 1, contact_for("SEP001122334455"), "", "");
 	assert_int_equal(send_at(msg, T0), 401);
-	snprintf(real, sizeof real, "%d %s", resp.status, sip_msg_hdr(&resp, SIP_H_WWW_AUTHENTICATE, 0) ? "www" : "");
+	assert_int_equal(resp.count[SIP_H_WWW_AUTHENTICATE], 2);
+	snprintf(real, sizeof real, "%d %s", resp.status,
+		 sip_msg_hdr(&resp, SIP_H_WWW_AUTHENTICATE, 0) ? "www" : "");
 	nonce_of(nonce);
 	make_register(msg, sizeof msg, "7777", "e-1@x", 1, contact_for("SEP001122334455"), "", "");
 	assert_int_equal(send_at(msg, T0), 401);
-	snprintf(fake, sizeof fake, "%d %s", resp.status, sip_msg_hdr(&resp, SIP_H_WWW_AUTHENTICATE, 0) ? "www" : "");
+	snprintf(fake, sizeof fake, "%d %s", resp.status,
+		 sip_msg_hdr(&resp, SIP_H_WWW_AUTHENTICATE, 0) ? "www" : "");
 	assert_string_equal(real, fake);
 	assert_int_equal(send_auth("7777", "7777", "guess", "MD5", nonce, "00000001", 2, T0), 403);
 	assert_string_equal(sip_status_reason(403), "Forbidden");
@@ -362,43 +387,45 @@ test_rate_limit(void **state)
 	assert_int_equal(send_at(msg, T0), 401);
 	nonce_of(nonce);
 	for (int i = 0; i < 10; i++)
-		assert_int_equal(send_auth("3001", "u3001", "bad", "MD5", nonce, "00000001", 2 + i, T0),
-				 403);
+		assert_int_equal(
+		    send_auth("3001", "u3001", "bad", "MD5", nonce, "00000001", 2 + i, T0), 403);
 	/* limited: even the right password is refused until the window passes */
 	assert_int_equal(send_auth("3001", "u3001", "s3cret", "MD5", nonce, "00000002", 20, T0 + 1),
 			 403);
 	make_register(msg, sizeof msg, "3001", "r-1@x", 30, contact_for("SEP001122334455"), "", "");
 	assert_int_equal(send_at(msg, T0 + 61), 401);
 	nonce_of(nonce);
-	assert_int_equal(send_auth("3001", "u3001", "s3cret", "MD5", nonce, "00000001", 31, T0 + 61),
-			 200);
+	assert_int_equal(
+	    send_auth("3001", "u3001", "s3cret", "MD5", nonce, "00000001", 31, T0 + 61), 200);
 }
+
+#define OTHER_FMT                                                                                  \
+	"%s sip:10.0.0.10 SIP/2.0\r\nVia: SIP/2.0/TCP 10.0.1.50:5060;branch=z9hG4bKo\r\n"          \
+	"From: <sip:2001@10.0.0.10>;tag=1\r\nTo: <sip:10.0.0.10>\r\nCall-ID: o@x\r\n"              \
+	"CSeq: 1 %s\r\n%sContent-Length: 0\r\n\r\n"
 
 static void
 test_other_methods(void **state)
 {
 	char msg[2048];
-	const char *fmt = "%s sip:10.0.0.10 SIP/2.0\r\nVia: SIP/2.0/TCP 10.0.1.50:5060;branch=z9hG4bKo\r\n"
-			  "From: <sip:2001@10.0.0.10>;tag=1\r\nTo: <sip:10.0.0.10>\r\nCall-ID: o@x\r\n"
-			  "CSeq: 1 %s\r\n%sContent-Length: 0\r\n\r\n";
-	snprintf(msg, sizeof msg, fmt, "OPTIONS", "OPTIONS", "");
+	snprintf(msg, sizeof msg, OTHER_FMT, "OPTIONS", "OPTIONS", "");
 	assert_int_equal(send_at(msg, T0), 200);
 	assert_non_null(strstr(hdr("Allow"), "REGISTER"));
-	snprintf(msg, sizeof msg, fmt, "INVITE", "INVITE", "");
+	snprintf(msg, sizeof msg, OTHER_FMT, "INVITE", "INVITE", "");
 	assert_int_equal(send_at(msg, T0), 405);
 	assert_non_null(hdr("Allow"));
-	snprintf(msg, sizeof msg, fmt, "REFER", "REFER",
+	snprintf(msg, sizeof msg, OTHER_FMT, "REFER", "REFER",
 		 "Require: norefersub\r\nRefer-To: cid:1234@10.0.1.50\r\n");
 	assert_int_equal(send_at(msg, T0), 202);
-	snprintf(msg, sizeof msg, fmt, "SUBSCRIBE", "SUBSCRIBE", "Event: kpml\r\n");
+	snprintf(msg, sizeof msg, OTHER_FMT, "SUBSCRIBE", "SUBSCRIBE", "Event: kpml\r\n");
 	assert_int_equal(send_at(msg, T0), 489);
-	snprintf(msg, sizeof msg, fmt, "OPTIONS", "OPTIONS", "Require: nothingweknow\r\n");
+	snprintf(msg, sizeof msg, OTHER_FMT, "OPTIONS", "OPTIONS", "Require: nothingweknow\r\n");
 	assert_int_equal(send_at(msg, T0), 420);
 	assert_string_equal(hdr("Unsupported"), "nothingweknow");
-	snprintf(msg, sizeof msg, fmt, "OPTIONS", "INVITE", "");
+	snprintf(msg, sizeof msg, OTHER_FMT, "OPTIONS", "INVITE", "");
 	assert_int_equal(send_at(msg, T0), 400);
 	assert_int_equal(resp.reason.len, strlen("CSeq Method Does Not Match"));
-	snprintf(msg, sizeof msg, fmt, "ACK", "ACK", "");
+	snprintf(msg, sizeof msg, OTHER_FMT, "ACK", "ACK", "");
 	assert_int_equal(send_at(msg, T0), 0);
 }
 
@@ -422,15 +449,15 @@ test_notify_and_flap(void **state)
 	}
 	assert_int_equal(reg_device_get(R, "SEP00AABBCCDDEE", &di), DT_OK);
 	assert_int_equal(di.flapping, 1);
-	n = reg_notify_build(R, "SEP00AABBCCDDEE", "apply-config", "10.0.0.10:5060", T0 + 1300, &dst,
-			     notif, sizeof notif);
+	n = reg_notify_build(R, "SEP00AABBCCDDEE", "apply-config", "10.0.0.10:5060", T0 + 1300,
+			     &dst, notif, sizeof notif);
 	assert_true(n > 0);
 	assert_int_equal(sip_msg_parse(notif, (size_t)n, SIP_PARSE_STREAM, 0, &nm), DT_OK);
 	assert_int_equal(sip_msg_check(&nm), DT_OK);
 	assert_int_equal(nm.method, SIP_M_NOTIFY);
 	assert_true(slice_eq(sip_msg_hdr(&nm, SIP_H_EVENT, 0)->value, "service-control"));
-	assert_non_null(memmem(nm.body.p, nm.body.len, "action=restart\r\nRegisterCallId={flap-4@x}",
-			       40));
+	assert_non_null(
+	    memmem(nm.body.p, nm.body.len, "action=restart\r\nRegisterCallId={flap-4@x}", 40));
 	assert_string_equal(dst.ip, "10.0.1.50");
 	assert_int_equal(reg_device_get(R, "SEP00AABBCCDDEE", &di), DT_OK);
 	assert_int_equal(di.cfg_state, REG_CFG_PENDING);
@@ -447,7 +474,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_unknown_and_unowned, setup_plain, teardown),
-	    cmocka_unit_test_setup_teardown(test_cisco_register_refresh_unregister, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cisco_register_refresh_unregister, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_keepalive_backup, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_digest, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_enumeration, setup, teardown),

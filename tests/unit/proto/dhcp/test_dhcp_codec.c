@@ -25,7 +25,8 @@ build(uint8_t *buf, size_t cap, const uint8_t *opts, size_t optlen)
 	buf[237] = 130;
 	buf[238] = 83;
 	buf[239] = 99;
-	memcpy(buf + 240, opts, optlen);
+	if (optlen)
+		memcpy(buf + 240, opts, optlen);
 	return 240 + optlen;
 }
 

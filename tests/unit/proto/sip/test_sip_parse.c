@@ -199,12 +199,12 @@ static void
 test_uri(void **state)
 {
 	struct sip_uri u;
-	assert_int_equal(sip_uri_parse(DT_SLICE_LIT("sip:user;par=u%40example.net@example.com"), &u),
-			 0);
+	assert_int_equal(
+	    sip_uri_parse(DT_SLICE_LIT("sip:user;par=u%40example.net@example.com"), &u), 0);
 	assert_true(sl_is(u.user, "user;par=u%40example.net"));
 	assert_true(sl_is(u.host, "example.com"));
-	assert_int_equal(sip_uri_parse(DT_SLICE_LIT("sips:alice:secret@[2001:db8::10]:5061;lr"), &u),
-			 0);
+	assert_int_equal(
+	    sip_uri_parse(DT_SLICE_LIT("sips:alice:secret@[2001:db8::10]:5061;lr"), &u), 0);
 	assert_true(sl_is(u.password, "secret"));
 	assert_true(sl_is(u.host, "[2001:db8::10]"));
 	assert_int_equal(u.port, 5061);
@@ -294,10 +294,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_vectors),	      cmocka_unit_test(test_wsinv_fields),
-	    cmocka_unit_test(test_cisco_register),    cmocka_unit_test(test_stream_framing),
-	    cmocka_unit_test(test_stream_needs_content_length), cmocka_unit_test(test_uri),
-	    cmocka_unit_test(test_auth),	      cmocka_unit_test(test_build_response),
+	    cmocka_unit_test(test_vectors),
+	    cmocka_unit_test(test_wsinv_fields),
+	    cmocka_unit_test(test_cisco_register),
+	    cmocka_unit_test(test_stream_framing),
+	    cmocka_unit_test(test_stream_needs_content_length),
+	    cmocka_unit_test(test_uri),
+	    cmocka_unit_test(test_auth),
+	    cmocka_unit_test(test_build_response),
 	    cmocka_unit_test(test_list_and_params),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,25 @@
+/* summary: read-only lease lookups for services other than DHCP (the file service's
+ * "require_lease" guard), over the lease table of migration 0002_dhcp.sql.
+ *
+ * The DHCP service keeps its leases in memory and writes them through its own connection: with
+ * [dhcp] persist_batch_ms = 0 (the default) a lease is committed before the ACK leaves, so this
+ * lookup sees it at once; with a batch window it appears up to that many milliseconds later, and
+ * a phone that asks for its config within that window is refused once (it retries). Only a DHCP
+ * server sharing this database file (same node) is seen.
+ */
+#ifndef DT_STORE_STORE_DHCP_LOOKUP_H
+#define DT_STORE_STORE_DHCP_LOOKUP_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct store;
+
+/* The MAC (12 upper-case hex digits into mac[13]) holding a bound lease on ip (IPv4, host byte
+ * order) that has not expired at `now` (unix seconds). DT_OK, DT_ENOENT when no such lease
+ * (none, released, expired, declined), DT_EDB on a database error (e names it). */
+int store_dhcp_lease_by_ip(struct store *st, uint32_t ip, int64_t now, char mac[13],
+			   struct dt_errbuf *e);
+
+#endif

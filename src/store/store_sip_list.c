@@ -1,0 +1,118 @@
+/* summary: the ordered walk of sip_device_state beside the device walk (store_sip_list.h), and
+ * the state's one-line text.
+ *
+ * The text must stay identical to sip_state_describe's (store_sip.c, the registrar's file): tests
+ * compare `device show` and `device list --json` status strings. Only the columns the text needs
+ * are read (no history blob).
+ */
+#include "store/store_sip_list.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/store_priv.h"
+
+struct store_sip_states {
+	sqlite3_stmt *s;
+	int have; /* s holds a row not yet consumed */
+	int done;
+};
+
+#define STATES_SQL                                                                                 \
+	"SELECT device, state, reason, ip, port, transport, user_agent, last_register, "           \
+	"active_load, inactive_load, flapping, cfg_state FROM sip_device_state ORDER BY device"
+
+int
+store_sip_states_open(struct store *st, struct store_sip_states **out, struct dt_errbuf *e)
+{
+	struct store_sip_states *c = calloc(1, sizeof *c);
+	if (!c)
+		return dt_errf(e, DT_ENOMEM, "sip_device_state: out of memory");
+	/* No registrar table (a database of a build without SIP): nothing to merge. */
+	if (sqlite3_prepare_v2(st->db, STATES_SQL, -1, &c->s, NULL) != SQLITE_OK) {
+		sqlite3_finalize(c->s);
+		c->s = NULL;
+		c->done = 1;
+	}
+	*out = c;
+	return DT_OK;
+}
+
+static void
+read_row(sqlite3_stmt *s, struct reg_device_info *d)
+{
+	memset(d, 0, sizeof *d);
+	col_text(s, 0, d->name, sizeof d->name);
+	d->state = sqlite3_column_int(s, 1);
+	d->reason = sqlite3_column_int(s, 2);
+	col_text(s, 3, d->ip, sizeof d->ip);
+	d->port = (uint16_t)sqlite3_column_int(s, 4);
+	d->transport = sqlite3_column_int(s, 5);
+	col_text(s, 6, d->user_agent, sizeof d->user_agent);
+	d->last_register = (time_t)sqlite3_column_int64(s, 7);
+	col_text(s, 8, d->active_load, sizeof d->active_load);
+	col_text(s, 9, d->inactive_load, sizeof d->inactive_load);
+	d->flapping = sqlite3_column_int(s, 10);
+	d->cfg_state = sqlite3_column_int(s, 11);
+}
+
+int
+store_sip_states_find(struct store_sip_states *c, const char *device, struct reg_device_info *out)
+{
+	while (!c->done) {
+		int cmp;
+		if (!c->have) {
+			if (sqlite3_step(c->s) != SQLITE_ROW) {
+				c->done = 1;
+				break;
+			}
+			c->have = 1;
+		}
+		cmp = strcmp((const char *)sqlite3_column_text(c->s, 0), device);
+		if (cmp > 0)
+			return 0; /* this row belongs to a later device */
+		c->have = 0;
+		if (cmp == 0) {
+			read_row(c->s, out);
+			return 1;
+		}
+		/* cmp < 0: state of a device that is gone (history outlives the device) */
+	}
+	return 0;
+}
+
+void
+store_sip_states_close(struct store_sip_states *c)
+{
+	if (!c)
+		return;
+	sqlite3_finalize(c->s);
+	free(c);
+}
+
+void
+sip_state_text(const struct reg_device_info *d, char *buf, size_t cap)
+{
+	char when[32] = "-";
+	struct tm tm;
+
+	if (d->last_register && gmtime_r(&d->last_register, &tm))
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (d->state == REG_ST_REGISTERED)
+		snprintf(buf, cap, "Registered %s:%u %s ua=%s last=%s active=%s inactive=%s%s%s",
+			 d->ip, d->port, reg_transport_name(d->transport),
+			 d->user_agent[0] ? d->user_agent : "-", when,
+			 d->active_load[0] ? d->active_load : "-",
+			 d->inactive_load[0] ? d->inactive_load : "-",
+			 d->flapping ? " FLAPPING" : "",
+			 d->cfg_state ? (d->cfg_state == REG_CFG_PENDING   ? " config=pending"
+					 : d->cfg_state == REG_CFG_APPLIED ? " config=applied"
+									   : " config=failed")
+				      : "");
+	else
+		snprintf(buf, cap, "%s (%s %d) %s:%u %s last=%s%s", reg_state_name(d->state),
+			 reg_reason_name(d->reason), reg_reason_code(d->reason), d->ip, d->port,
+			 reg_transport_name(d->transport), when, d->flapping ? " FLAPPING" : "");
+}

@@ -1,0 +1,161 @@
+/* summary: unit tests of src/store/store_sip.c: a registrar's bindings, states and history are
+ * saved in one batch, survive a reopen and reload into a fresh registrar (no re-registration);
+ * expired bindings are not restored; the control queue round-trips; the admin's state line. */
+#include "dt_test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "proto/sip/sip.h"
+#include "sip/registrar.h"
+#include "store/store.h"
+#include "store/store_sip.h"
+
+#define T0 1700000000
+
+static void
+do_register(struct reg *r, const char *dn, const char *dev, int expires, time_t now)
+{
+	char msg[1024], out[4096];
+	struct sip_msg m;
+	struct reg_outcome oc;
+	struct reg_src src = {REG_T_TCP, "10.0.1.50", 51234, 3};
+	int n =
+	    snprintf(msg, sizeof msg,
+		     "REGISTER sip:10.0.0.10 SIP/2.0\r\nVia: SIP/2.0/TCP 10.0.1.50:51234;branch=z9"
+		     "hG4bK%s\r\nFrom: <sip:%s@10.0.0.10>;tag=1\r\nTo: <sip:%s@10.0.0.10>\r\n"
+		     "Call-ID: %s-c@x\r\nCSeq: %ld REGISTER\r\nUser-Agent: Cisco-CP8851/14.2.1\r\n"
+		     "Contact: <sip:u%s@10.0.1.50:51234;transport=tcp>;+u.sip!devicename.ccm.cisco"
+		     ".com=\"%s\"\r\nReason: SIP;cause=200;text=\"cisco-alarm:23 Name=%s "
+		     "ActiveLoad=sip88xx.14-2-1-0001-14.loads InactiveLoad=sip88xx.12-8-1.loads "
+		     "Last=reset-restart\"\r\nExpires: %d\r\nContent-Length: 0\r\n\r\n",
+		     dn, dn, dn, dn, (long)(now - T0 + 1), dn, dev, dev, expires);
+	assert_int_equal(sip_msg_parse(msg, (size_t)n, SIP_PARSE_STREAM, 0, &m), DT_OK);
+	assert_true(reg_handle(r, &m, &src, now, out, sizeof out, &oc) > 0);
+	assert_int_equal(oc.status, 200);
+}
+
+static struct reg *
+new_reg(void)
+{
+	struct reg_config c;
+	struct reg *r;
+	reg_config_defaults(&c);
+	r = reg_new(&c);
+	assert_non_null(r);
+	reg_prov_add(r, "2001", "SEP00AABBCCDDEE", "", "pw", 0);
+	reg_prov_add(r, "2002", "SEP001122334455", "", "pw", 0);
+	return r;
+}
+
+static int
+count_rows(const struct reg_hist *h, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+test_save_reload(void **state)
+{
+	char dir[] = "/tmp/dt-test-store-sip.XXXXXX", line[512];
+	struct store *st;
+	struct dt_errbuf e = {0, ""};
+	struct reg *r = new_reg(), *r2;
+	struct reg_device_info di;
+	struct reg_binding_info bi[4];
+	size_t restored = 0;
+	int rows = 0;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(store_open(dir, &st, &e), DT_OK);
+	do_register(r, "2001", "SEP00AABBCCDDEE", 3600, T0);
+	do_register(r, "2002", "SEP001122334455", 3600, T0);
+	assert_int_equal(store_sip_save(st, r, &e), DT_OK);
+	/* nothing dirty: a second save writes nothing and succeeds */
+	assert_int_equal(store_sip_save(st, r, &e), DT_OK);
+	/* a refresh (upsert) and an unregistration (the row must go) in the next batch */
+	do_register(r, "2001", "SEP00AABBCCDDEE", 3600, T0 + 5);
+	do_register(r, "2002", "SEP001122334455", 0, T0 + 5);
+	assert_int_equal(store_sip_save(st, r, &e), DT_OK);
+	store_close(st);
+	reg_free(r);
+
+	assert_int_equal(store_open(dir, &st, &e), DT_OK);
+	r2 = new_reg();
+	assert_int_equal(store_sip_load(st, r2, T0 + 10, &restored, &e), DT_OK);
+	assert_int_equal(restored, 1);
+	assert_int_equal(reg_aor_bindings(r2, "2002", bi, 4), 0);
+	assert_int_equal(reg_aor_bindings(r2, "2001", bi, 4), 1);
+	assert_string_equal(bi[0].contact, "sip:u2001@10.0.1.50:51234;transport=tcp");
+	assert_int_equal(bi[0].expires_at, T0 + 5 + 120);
+	assert_int_equal(reg_device_get(r2, "SEP001122334455", &di), DT_OK);
+	assert_int_equal(di.state, REG_ST_UNREGISTERED);
+	assert_int_equal(reg_device_get(r2, "SEP00AABBCCDDEE", &di), DT_OK);
+	assert_int_equal(di.state, REG_ST_REGISTERED);
+	assert_string_equal(di.active_load, "sip88xx.14-2-1-0001-14.loads");
+	assert_int_equal(store_sip_history(st, "SEP00AABBCCDDEE", count_rows, &rows, &e), DT_OK);
+	assert_int_equal(rows, 1);
+	assert_int_equal(sip_state_describe(st, "SEP00AABBCCDDEE", line, sizeof line), DT_OK);
+	assert_non_null(strstr(line, "Registered 10.0.1.50:51234 TCP"));
+	assert_non_null(strstr(line, "active=sip88xx.14-2-1-0001-14.loads"));
+	assert_int_equal(sip_state_describe(st, "SEP999999999999", line, sizeof line), DT_OK);
+	assert_non_null(strstr(line, "never registered"));
+	/* after their expiry nothing is restored */
+	reg_free(r2);
+	r2 = new_reg();
+	assert_int_equal(store_sip_load(st, r2, T0 + 126, &restored, &e), DT_OK);
+	assert_int_equal(restored, 0);
+	reg_free(r2);
+	store_close(st);
+	snprintf(line, sizeof line, "rm -rf %s", dir);
+	assert_int_equal(system(line), 0);
+}
+
+static int
+take(int64_t id, const char *device, const char *action, void *arg)
+{
+	*(int64_t *)arg = id;
+	assert_string_equal(device, "SEP00AABBCCDDEE");
+	assert_string_equal(action, "apply-config");
+	return 0;
+}
+
+static void
+test_control_queue(void **state)
+{
+	char dir[] = "/tmp/dt-test-store-sip.XXXXXX", detail[128], cmd[128];
+	struct store *st;
+	struct dt_errbuf e = {0, ""};
+	int64_t id, seen = 0;
+	int s;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(store_open(dir, &st, &e), DT_OK);
+	assert_int_equal(store_sip_control_add(st, "SEP00AABBCCDDEE", "apply-config", &id, &e),
+			 DT_OK);
+	assert_int_equal(store_sip_control_queued(st, take, &seen, &e), 0);
+	assert_int_equal(seen, id);
+	assert_int_equal(store_sip_control_done(st, id, 1, "NOTIFY sent", &e), DT_OK);
+	assert_int_equal(store_sip_control_state(st, id, &s, detail, sizeof detail, &e), DT_OK);
+	assert_int_equal(s, 1);
+	assert_string_equal(detail, "NOTIFY sent");
+	/* taken requests cannot be withdrawn; queued ones can */
+	assert_int_equal(store_sip_control_cancel(st, id, &e), 0);
+	assert_int_equal(store_sip_control_add(st, "SEP00AABBCCDDEE", "reset", &id, &e), DT_OK);
+	assert_int_equal(store_sip_control_cancel(st, id, &e), 1);
+	assert_int_equal(store_sip_control_add(st, "SEP00AABBCCDDEE", "bogus", &id, &e), DT_EDB);
+	store_close(st);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_save_reload),
+	    cmocka_unit_test(test_control_queue),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
