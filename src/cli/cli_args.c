@@ -1,12 +1,38 @@
 /* summary: option-value helpers shared by the database commands. */
 #include "cli/cli_args.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "store/store.h"
+
+int
+cli_opts_parse(const char *cmd, int argc, char **argv, const struct option *opts,
+	       const int *allowed, int (*apply)(int id, const char *v, void *arg), void *arg)
+{
+	int opt, rc;
+	optind = 0; /* glibc: full re-initialisation (each verb parses its argv afresh) */
+	opterr = 0; /* our own one-line errors instead of getopt's */
+	while ((opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		int ok = !allowed;
+		if (opt == '?')
+			return cli_usage("%s: unknown option (see dialtone %s %s --help)",
+					 argv[optind - 1], cmd, argv[0]);
+		if (opt == ':')
+			return cli_usage("%s: missing value", argv[optind - 1]);
+		for (const int *p = allowed; p && *p; p++)
+			ok |= *p == opt;
+		if (!ok)
+			return cli_usage("%s: not an option of %s %s", argv[optind - 1], cmd,
+					 argv[0]);
+		if ((rc = apply(opt, optarg, arg)) != CLI_OK)
+			return rc;
+	}
+	return CLI_OK;
+}
 
 int
 cli_copy(const char *field, char *dst, size_t n, const char *v, struct dt_errbuf *e)
@@ -113,16 +139,30 @@ json_out_put(const char *p, size_t n, void *arg)
 	return json_out_raw(o, p, n);
 }
 
+static void
+json_out_reset(struct json_out *o)
+{
+	o->len = 0;
+	o->err = 0;
+	o->indent = 0;
+	o->n = 0;
+}
+
+/* One value as jansson's indented dump, keys in insertion order (what every --json prints). */
+static int
+json_out_dump(struct json_out *o, json_t *j)
+{
+	return json_dump_callback(j, json_out_put, o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+}
+
 int
 cli_json_print(json_t *j)
 {
 	int rc;
 	if (!j)
 		return cli_fail("json: out of memory");
-	out.len = 0;
-	out.err = 0;
-	out.indent = 0;
-	rc = json_dump_callback(j, json_out_put, &out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_out_reset(&out);
+	rc = json_out_dump(&out, j);
 	if (rc == 0)
 		rc = json_out_flush(&out);
 	json_decref(j);
@@ -147,10 +187,7 @@ cli_report_safe(const struct dt_errbuf *e)
 void
 cli_json_stream_begin(void)
 {
-	out.len = 0;
-	out.err = 0;
-	out.indent = 0;
-	out.n = 0;
+	json_out_reset(&out);
 }
 
 int
@@ -163,8 +200,7 @@ cli_json_stream_add(json_t *j)
 	rc = json_out_raw(&out, out.n++ ? ",\n  " : "[\n  ", 4);
 	out.indent = 2;
 	if (rc == 0)
-		rc =
-		    json_dump_callback(j, json_out_put, &out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		rc = json_out_dump(&out, j);
 	out.indent = 0;
 	json_decref(j);
 	return rc == 0 ? CLI_OK : cli_fail("json: cannot write output");

@@ -1,5 +1,6 @@
 /* summary: small helpers shared by the database commands (device, line, import, node, pool,
- * cmgroup): bounded copies of option values into store structs, security keywords, JSON output.
+ * cmgroup, load, ringtone, sipprofile): the option loop of their verbs, bounded copies of option
+ * values into store structs, security keywords, JSON output.
  */
 #ifndef DT_CLI_CLI_ARGS_H
 #define DT_CLI_CLI_ARGS_H
@@ -9,7 +10,17 @@
 
 #include "core/err.h"
 
+struct option;
 struct store_device;
+
+/* Parse the options of `dialtone CMD VERB …` (argv[0] is VERB) with getopt_long from the start.
+ * Each option whose id allowed[] lists (0-terminated; NULL: every option of opts) is handed to
+ * apply(id, value or NULL, arg), which returns CLI_OK or the exit code that ends the parse.
+ * Usage errors (one line, CLI_USAGE): "ARG: unknown option (see dialtone CMD VERB --help)",
+ * "ARG: missing value", "ARG: not an option of CMD VERB". On CLI_OK optind indexes the first
+ * positional argument (GNU getopt moves them after the options). */
+int cli_opts_parse(const char *cmd, int argc, char **argv, const struct option *opts,
+		   const int *allowed, int (*apply)(int id, const char *v, void *arg), void *arg);
 
 /* Copy v into dst[n]; DT_EINVAL "FIELD: longer than N characters" instead of truncating. */
 int cli_copy(const char *field, char *dst, size_t n, const char *v, struct dt_errbuf *e);

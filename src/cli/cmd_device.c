@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_args.h"
+#include "cli/cli_list.h"
 #include "cli/commands.h"
 #include "store/store.h"
 #include "store/store_sip.h"
@@ -124,40 +125,42 @@ apply(struct store_device *d, int opt, const char *v, struct dt_errbuf *e)
 }
 
 struct parsed {
+	struct store_device *d; /* the options given are applied to it */
 	int json;
 	int seen_mac, seen_model, n_set;
 	const char *key; /* the positional NAME|MAC */
 };
 
+static int
+device_opt(int id, const char *v, void *arg)
+{
+	struct dt_errbuf e = {0, ""};
+	struct parsed *p = arg;
+	if (id == O_JSON) {
+		p->json = 1;
+		return CLI_OK;
+	}
+	if (apply(p->d, id, v, &e) != DT_OK)
+		return cli_report_safe(&e);
+	p->seen_mac |= id == O_MAC;
+	p->seen_model |= id == O_MODEL;
+	p->n_set++;
+	return CLI_OK;
+}
+
 /* Parse argv into d (changed fields only). allow: options other than --json are accepted. */
 static int
 parse(int argc, char **argv, int allow, int want_key, struct store_device *d, struct parsed *p)
 {
-	struct dt_errbuf e = {0, ""};
-	int opt;
+	static const int json_only[] = {O_JSON, 0};
+	int rc;
 
 	memset(p, 0, sizeof *p);
-	optind = 0; /* glibc: full re-initialisation */
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", device_options, NULL)) != -1) {
-		if (opt == '?')
-			return cli_usage("%s: unknown option (see dialtone device %s --help)",
-					 argv[optind - 1], argv[0]);
-		if (opt == ':')
-			return cli_usage("%s: missing value", argv[optind - 1]);
-		if (opt == O_JSON) {
-			p->json = 1;
-			continue;
-		}
-		if (!allow)
-			return cli_usage("%s: not an option of device %s", argv[optind - 1],
-					 argv[0]);
-		if (apply(d, opt, optarg, &e) != DT_OK)
-			return cli_report_safe(&e);
-		p->seen_mac |= opt == O_MAC;
-		p->seen_model |= opt == O_MODEL;
-		p->n_set++;
-	}
+	p->d = d;
+	rc = cli_opts_parse("device", argc, argv, device_options, allow ? NULL : json_only,
+			    device_opt, p);
+	if (rc != CLI_OK)
+		return rc;
 	if (want_key) {
 		if (optind >= argc)
 			return cli_usage("device: missing NAME|MAC (see dialtone device %s --help)",
@@ -194,11 +197,9 @@ device_add(struct cli_ctx *cx, int argc, char **argv)
 		return cli_usage("model: missing (--model MODEL)");
 	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
 		return rc;
-	rc = store_device_add(st, &d, &e) == DT_OK ? CLI_OK : cli_report_safe(&e);
-	if (rc == CLI_OK)
+	if ((rc = store_device_add(st, &d, &e)) == DT_OK)
 		printf("added %s (%s)\n", d.name, d.model);
-	store_close(st);
-	return rc;
+	return cli_store_done(st, rc, &e);
 }
 
 static int
@@ -267,8 +268,8 @@ status_short(const char *full, char *buf, size_t cap)
 
 /* One listing pass: devices in name order with the registrar's states merged beside them. */
 struct list_ctx {
+	struct cli_list *list;
 	struct store_sip_states *states;
-	int json; /* streamed one device at a time (cli_json_stream_*) */
 };
 
 /* The list's status text; same words as `device show` (sip_state_describe). */
@@ -290,7 +291,7 @@ list_row(const struct store_device *d, void *arg)
 	json_t *o;
 
 	list_status(lc, d->name, full, sizeof full);
-	if (!lc->json) {
+	if (!lc->list->json) {
 		status_short(full, st_short, sizeof st_short);
 		printf("%-16s %-6s %-16s %-14s %-15s %-28s %s\n", d->name, d->model, d->pool,
 		       cli_security_name(d->security), d->ip[0] ? d->ip : "-", st_short,
@@ -302,17 +303,30 @@ list_row(const struct store_device *d, void *arg)
 		json_decref(o);
 		return DT_ENOMEM;
 	}
-	return cli_json_stream_add(o) == CLI_OK ? 0 : DT_EIO;
+	return cli_list_add(lc->list, o);
+}
+
+static int
+list_walk(struct store *st, struct cli_list *list, void *arg, struct dt_errbuf *e)
+{
+	struct list_ctx lc = {list, NULL};
+	int rc;
+
+	if ((rc = store_sip_states_open(st, &lc.states, e)) != DT_OK)
+		return rc;
+	if (!list->json)
+		printf("%-16s %-6s %-16s %-14s %-15s %-28s %s\n", "NAME", "MODEL", "POOL",
+		       "SECURITY", "IP", "STATUS", "DESCRIPTION");
+	rc = store_device_foreach(st, list_row, &lc, e);
+	store_sip_states_close(lc.states);
+	return rc;
 }
 
 static int
 device_list(struct cli_ctx *cx, int argc, char **argv)
 {
-	struct dt_errbuf e = {0, ""};
 	struct store_device unused;
 	struct parsed p;
-	struct list_ctx lc = {NULL, 0};
-	struct store *st;
 	int rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -321,26 +335,7 @@ device_list(struct cli_ctx *cx, int argc, char **argv)
 	}
 	if ((rc = parse(argc, argv, 0, 0, &unused, &p)) != CLI_OK)
 		return rc;
-	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
-		return rc;
-	if ((rc = store_sip_states_open(st, &lc.states, &e)) != DT_OK) {
-		store_close(st);
-		return cli_report_safe(&e);
-	}
-	lc.json = p.json;
-	if (p.json)
-		cli_json_stream_begin();
-	else
-		printf("%-16s %-6s %-16s %-14s %-15s %-28s %s\n", "NAME", "MODEL", "POOL",
-		       "SECURITY", "IP", "STATUS", "DESCRIPTION");
-	rc = store_device_foreach(st, list_row, &lc, &e);
-	store_sip_states_close(lc.states);
-	store_close(st);
-	if (rc == DT_EIO) /* output failed: cli_json_stream_add said so */
-		return CLI_FAIL;
-	if (rc != DT_OK)
-		return rc == DT_ENOMEM ? cli_fail("json: out of memory") : cli_report_safe(&e);
-	return p.json ? cli_json_stream_end() : CLI_OK;
+	return cli_list_run(cx, p.json, list_walk, NULL);
 }
 
 static int
@@ -468,13 +463,10 @@ device_delete(struct cli_ctx *cx, int argc, char **argv)
 		return cli_usage("--json: not an option of device delete");
 	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
 		return rc;
-	if (store_device_get(st, p.key, &d, &e) != DT_OK ||
-	    store_device_delete(st, d.name, &e) != DT_OK)
-		rc = cli_report_safe(&e);
-	else
+	if ((rc = store_device_get(st, p.key, &d, &e)) == DT_OK &&
+	    (rc = store_device_delete(st, d.name, &e)) == DT_OK)
 		printf("deleted %s\n", d.name);
-	store_close(st);
-	return rc;
+	return cli_store_done(st, rc, &e);
 }
 
 static const struct cli_command device_verbs[] = {

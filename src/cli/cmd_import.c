@@ -24,50 +24,59 @@
 
 #define MAX_LINE_GROUPS 64
 
-/* Device columns, in export order: name in the header → field of struct store_device. */
-static const struct {
+/* A CSV column: its name in the header and the char[] field of the struct it fills. */
+struct csv_col {
 	const char *name;
 	size_t off, size;
-} dev_cols[] = {
-#define COL(n, f)                                                                                  \
+};
+#define COL(type, n, f)                                                                            \
 	{                                                                                          \
-		n, offsetof(struct store_device, f), sizeof(((struct store_device *)0)->f)         \
+		n, offsetof(type, f), sizeof(((type *)0)->f)                                       \
 	}
-    COL("mac", mac),
-    COL("name", name),
-    COL("model", model),
-    COL("pool", pool),
-    COL("description", description),
+
+/* Device columns, in export order. */
+static const struct csv_col dev_cols[] = {
+    COL(struct store_device, "mac", mac),
+    COL(struct store_device, "name", name),
+    COL(struct store_device, "model", model),
+    COL(struct store_device, "pool", pool),
+    COL(struct store_device, "description", description),
     {"security", 0, 0}, /* keyword ↔ int */
-    COL("load", load),
-    COL("ip", ip),
-    COL("digest_user", digest_user),
-    COL("user_locale", user_locale),
-    COL("network_locale", network_locale),
-    COL("sip_profile", sip_profile),
-    COL("common_profile", common_profile),
-    COL("softkey_template", softkey_template),
-    COL("dial_rules", dial_rules),
-#undef COL
+    COL(struct store_device, "load", load),
+    COL(struct store_device, "ip", ip),
+    COL(struct store_device, "digest_user", digest_user),
+    COL(struct store_device, "user_locale", user_locale),
+    COL(struct store_device, "network_locale", network_locale),
+    COL(struct store_device, "sip_profile", sip_profile),
+    COL(struct store_device, "common_profile", common_profile),
+    COL(struct store_device, "softkey_template", softkey_template),
+    COL(struct store_device, "dial_rules", dial_rules),
 };
 #define N_DEV_COLS (int)(sizeof dev_cols / sizeof dev_cols[0])
 
-static const struct {
-	const char *name;
-	size_t off, size;
-} line_cols[] = {
-#define COL(n, f)                                                                                  \
-	{                                                                                          \
-		n, offsetof(struct store_line, f), sizeof(((struct store_line *)0)->f)             \
-	}
-    COL("dn", dn),
-    COL("display", display),
-    COL("label", label),
-    COL("auth_user", auth_user),
-    COL("password", password),
-#undef COL
+/* The columns of one line group, lineG_NAME in the header. */
+static const struct csv_col line_cols[] = {
+    COL(struct store_line, "dn", dn),
+    COL(struct store_line, "display", display),
+    COL(struct store_line, "label", label),
+    COL(struct store_line, "auth_user", auth_user),
+    COL(struct store_line, "password", password),
 };
+#undef COL
 #define N_LINE_COLS (int)(sizeof line_cols / sizeof line_cols[0])
+
+/* Column c of the struct at base: set from v (refused, not truncated, when too long), or read. */
+static int
+col_set(const struct csv_col *c, void *base, const char *v, struct dt_errbuf *e)
+{
+	return cli_copy(c->name, (char *)base + c->off, c->size, v, e);
+}
+
+static const char *
+col_get(const struct csv_col *c, const void *base)
+{
+	return (const char *)base + c->off;
+}
 
 /* What header column i means: a device column, or line group g's column k. */
 struct colmap {
@@ -172,12 +181,9 @@ import_row(struct store *st, struct import *im, struct dt_errbuf *e)
 					       "authenticated or encrypted",
 					       row, v);
 		} else if (m->dev > 0) {
-			if (cli_copy(dev_cols[m->dev].name, (char *)&d + dev_cols[m->dev].off,
-				     dev_cols[m->dev].size, v, &se) != DT_OK)
+			if (col_set(&dev_cols[m->dev], &d, v, &se) != DT_OK)
 				return row_error(row, 0, se.code, &se, e);
-		} else if (cli_copy(line_cols[m->k].name,
-				    (char *)&lines[m->group] + line_cols[m->k].off,
-				    line_cols[m->k].size, v, &se) != DT_OK) {
+		} else if (col_set(&line_cols[m->k], &lines[m->group], v, &se) != DT_OK) {
 			return row_error(row, m->group, se.code, &se, e);
 		}
 	}
@@ -297,12 +303,12 @@ export_device(const struct store_device *d, const struct store_line *lines, int 
 			x->row[lines[i].button] = lines[i];
 	for (int i = 0; i < N_DEV_COLS; i++)
 		csv_put(x->f,
-			dev_cols[i].size ? (const char *)d + dev_cols[i].off
+			dev_cols[i].size ? col_get(&dev_cols[i], d)
 					 : cli_security_name(d->security),
 			0);
 	for (int g = 1; g <= x->groups; g++)
 		for (int k = 0; k < N_LINE_COLS; k++)
-			csv_put(x->f, (const char *)&x->row[g] + line_cols[k].off,
+			csv_put(x->f, col_get(&line_cols[k], &x->row[g]),
 				g == x->groups && k == N_LINE_COLS - 1);
 	return ferror(x->f) ? DT_EIO : 0;
 }

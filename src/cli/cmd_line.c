@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_args.h"
+#include "cli/cli_list.h"
 #include "cli/commands.h"
 #include "store/store.h"
 
@@ -28,65 +29,67 @@ static const struct option line_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+struct lineargs {
+	struct store_line *l;
+	int *json;
+};
+
+static int
+line_opt(int id, const char *v, void *arg)
+{
+	struct dt_errbuf e = {0, ""};
+	struct lineargs *a = arg;
+	struct store_line *l = a->l;
+	int rc = DT_OK;
+	switch (id) {
+	case O_JSON:
+		*a->json = 1;
+		break;
+	case O_DN:
+		rc = cli_copy("dn", l->dn, sizeof l->dn, v, &e);
+		break;
+	case O_DEVICE: {
+		/* A MAC in dotted or colon form is longer than a device name: keep the normalised
+		 * MAC, which the store accepts as a key. */
+		char mac[13];
+		if (store_mac_normalize(v, mac, NULL) == DT_OK)
+			snprintf(l->device, sizeof l->device, "%s", mac);
+		else
+			rc = cli_copy("device", l->device, sizeof l->device, v, &e);
+		break;
+	}
+	case O_BUTTON:
+		if (cli_int(v, 1, 64, &l->button) != 0)
+			return cli_usage("button: '%s' is not a number 1..64", v);
+		break;
+	case O_DISPLAY:
+		rc = cli_copy("display", l->display, sizeof l->display, v, &e);
+		break;
+	case O_LABEL:
+		rc = cli_copy("label", l->label, sizeof l->label, v, &e);
+		break;
+	case O_AUTH:
+		rc = cli_copy("auth_user", l->auth_user, sizeof l->auth_user, v, &e);
+		break;
+	case O_PASSWORD:
+		rc = cli_copy("password", l->password, sizeof l->password, v, &e);
+		break;
+	}
+	return rc == DT_OK ? CLI_OK : cli_report_safe(&e);
+}
+
 /* Parse argv into l; *json set by --json; `allowed` lists the option ids this verb takes. */
 static int
 parse(int argc, char **argv, const int *allowed, struct store_line *l, int *json, const char **pos)
 {
-	struct dt_errbuf e = {0, ""};
-	int opt, rc = DT_OK;
+	struct lineargs a = {l, json};
+	int rc;
 
 	memset(l, 0, sizeof *l);
 	*json = 0;
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", line_options, NULL)) != -1) {
-		int ok = 0;
-		if (opt == '?')
-			return cli_usage("%s: unknown option (see dialtone line %s --help)",
-					 argv[optind - 1], argv[0]);
-		if (opt == ':')
-			return cli_usage("%s: missing value", argv[optind - 1]);
-		for (const int *a = allowed; *a; a++)
-			ok |= *a == opt;
-		if (!ok)
-			return cli_usage("%s: not an option of line %s", argv[optind - 1], argv[0]);
-		switch (opt) {
-		case O_JSON:
-			*json = 1;
-			break;
-		case O_DN:
-			rc = cli_copy("dn", l->dn, sizeof l->dn, optarg, &e);
-			break;
-		case O_DEVICE: {
-			/* A MAC in dotted or colon form is longer than a device name: keep the
-			 * normalised MAC, which the store accepts as a key. */
-			char mac[13];
-			if (store_mac_normalize(optarg, mac, NULL) == DT_OK)
-				snprintf(l->device, sizeof l->device, "%s", mac);
-			else
-				rc = cli_copy("device", l->device, sizeof l->device, optarg, &e);
-			break;
-		}
-		case O_BUTTON:
-			if (cli_int(optarg, 1, 64, &l->button) != 0)
-				return cli_usage("button: '%s' is not a number 1..64", optarg);
-			break;
-		case O_DISPLAY:
-			rc = cli_copy("display", l->display, sizeof l->display, optarg, &e);
-			break;
-		case O_LABEL:
-			rc = cli_copy("label", l->label, sizeof l->label, optarg, &e);
-			break;
-		case O_AUTH:
-			rc = cli_copy("auth_user", l->auth_user, sizeof l->auth_user, optarg, &e);
-			break;
-		case O_PASSWORD:
-			rc = cli_copy("password", l->password, sizeof l->password, optarg, &e);
-			break;
-		}
-		if (rc != DT_OK)
-			return cli_report_safe(&e);
-	}
+	if ((rc = cli_opts_parse("line", argc, argv, line_options, allowed, line_opt, &a)) !=
+	    CLI_OK)
+		return rc;
 	if (pos) {
 		if (optind >= argc)
 			return cli_usage("dn: missing DN (see dialtone line %s --help)", argv[0]);
@@ -128,17 +131,14 @@ line_add(struct cli_ctx *cx, int argc, char **argv)
 		return cli_usage("dn: missing (--dn DN)");
 	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
 		return rc;
-	if (store_line_add(st, &l, &e) != DT_OK) {
-		rc = cli_report_safe(&e);
-	} else if (l.device[0]) {
+	if ((rc = store_line_add(st, &l, &e)) == DT_OK && l.device[0]) {
 		struct store_device d;
 		printf("added DN %s on %s\n", l.dn,
 		       store_device_get(st, l.device, &d, NULL) == DT_OK ? d.name : l.device);
-	} else {
+	} else if (rc == DT_OK) {
 		printf("added DN %s\n", l.dn);
 	}
-	store_close(st);
-	return rc;
+	return cli_store_done(st, rc, &e);
 }
 
 static int
@@ -155,23 +155,29 @@ list_text(const struct store_line *l, void *arg)
 static int
 list_json(const struct store_line *l, void *arg)
 {
-	json_t *o =
-	    json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:b}", "dn", l->dn, "device", l->device,
-		      "button", l->button, "display", l->display, "label", l->label, "auth_user",
-		      l->auth_user, "has_password", l->password[0] != 0);
-	if (!o || json_array_append_new(arg, o) != 0)
-		return DT_ENOMEM;
-	return 0;
+	return cli_list_add(arg, json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:b}", "dn", l->dn,
+					   "device", l->device, "button", l->button, "display",
+					   l->display, "label", l->label, "auth_user", l->auth_user,
+					   "has_password", l->password[0] != 0));
+}
+
+/* arg: the --device filter, "" for every DN. */
+static int
+line_walk(struct store *st, struct cli_list *list, void *arg, struct dt_errbuf *e)
+{
+	const char *device = arg;
+	if (!list->json)
+		printf("%-12s %-16s %-6s %-24s %-16s %s\n", "DN", "DEVICE", "BUTTON", "DISPLAY",
+		       "LABEL", "AUTH-USER");
+	return store_line_foreach(st, device[0] ? device : NULL, list->json ? list_json : list_text,
+				  list, e);
 }
 
 static int
 line_list(struct cli_ctx *cx, int argc, char **argv)
 {
 	static const int allowed[] = {O_JSON, O_DEVICE, 0};
-	struct dt_errbuf e = {0, ""};
 	struct store_line l;
-	struct store *st;
-	json_t *arr = NULL;
 	int json, rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -182,22 +188,7 @@ line_list(struct cli_ctx *cx, int argc, char **argv)
 	}
 	if ((rc = parse(argc, argv, allowed, &l, &json, NULL)) != CLI_OK)
 		return rc;
-	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
-		return rc;
-	if (json) {
-		arr = json_array();
-		rc = store_line_foreach(st, l.device[0] ? l.device : NULL, list_json, arr, &e);
-	} else {
-		printf("%-12s %-16s %-6s %-24s %-16s %s\n", "DN", "DEVICE", "BUTTON", "DISPLAY",
-		       "LABEL", "AUTH-USER");
-		rc = store_line_foreach(st, l.device[0] ? l.device : NULL, list_text, NULL, &e);
-	}
-	store_close(st);
-	if (rc != DT_OK) {
-		json_decref(arr);
-		return rc == DT_ENOMEM ? cli_fail("json: out of memory") : cli_report_safe(&e);
-	}
-	return arr ? cli_json_print(arr) : CLI_OK;
+	return cli_list_run(cx, json, line_walk, l.device);
 }
 
 static int
@@ -224,12 +215,9 @@ line_delete(struct cli_ctx *cx, int argc, char **argv)
 		rc = store_line_unassign(st, dn, l.device, &e);
 	else
 		rc = store_line_delete(st, dn, &e);
-	if (rc != DT_OK)
-		rc = cli_report_safe(&e);
-	else
+	if (rc == DT_OK)
 		printf("deleted DN %s%s%s\n", dn, l.device[0] ? " from " : "", l.device);
-	store_close(st);
-	return rc;
+	return cli_store_done(st, rc, &e);
 }
 
 static const struct cli_command line_verbs[] = {

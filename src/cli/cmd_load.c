@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_args.h"
+#include "cli/cli_list.h"
 #include "cli/commands.h"
 #include "store/store.h"
 
@@ -65,42 +66,35 @@ set_load(struct store_load *l, const char *v, struct dt_errbuf *e)
 	return DT_OK;
 }
 
+static int
+load_opt(int id, const char *v, void *arg)
+{
+	struct dt_errbuf e = {0, ""};
+	struct loadargs *a = arg;
+	if (id == O_MODEL && add_models(a, v, &e) != DT_OK)
+		return cli_report_safe(&e);
+	if (id == O_LOAD && set_load(&a->l, v, &e) != DT_OK)
+		return cli_report_safe(&e);
+	if (id == O_FILE) {
+		if (a->l.n_files == STORE_LOAD_MAX_FILES)
+			return cli_usage("file: more than %d files", STORE_LOAD_MAX_FILES);
+		if (cli_copy("file", a->l.files[a->l.n_files++], sizeof a->l.files[0], v, &e))
+			return cli_report_safe(&e);
+	}
+	a->l.is_default |= id == O_DEFAULT;
+	a->reset |= id == O_RESET;
+	a->json |= id == O_JSON;
+	return CLI_OK;
+}
+
 /* Parse options allowed[] (0-terminated) and at most npos positional arguments. */
 static int
 parse(int argc, char **argv, const int *allowed, int npos, struct loadargs *a)
 {
-	struct dt_errbuf e = {0, ""};
-	int opt;
-
+	int rc;
 	memset(a, 0, sizeof *a);
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", load_options, NULL)) != -1) {
-		int ok = 0;
-		if (opt == '?')
-			return cli_usage("%s: unknown option (see dialtone load %s --help)",
-					 argv[optind - 1], argv[0]);
-		if (opt == ':')
-			return cli_usage("%s: missing value", argv[optind - 1]);
-		for (const int *p = allowed; *p; p++)
-			ok |= *p == opt;
-		if (!ok)
-			return cli_usage("%s: not an option of load %s", argv[optind - 1], argv[0]);
-		if (opt == O_MODEL && add_models(a, optarg, &e) != DT_OK)
-			return cli_report_safe(&e);
-		if (opt == O_LOAD && set_load(&a->l, optarg, &e) != DT_OK)
-			return cli_report_safe(&e);
-		if (opt == O_FILE) {
-			if (a->l.n_files == STORE_LOAD_MAX_FILES)
-				return cli_usage("file: more than %d files", STORE_LOAD_MAX_FILES);
-			if (cli_copy("file", a->l.files[a->l.n_files++], sizeof a->l.files[0],
-				     optarg, &e))
-				return cli_report_safe(&e);
-		}
-		a->l.is_default |= opt == O_DEFAULT;
-		a->reset |= opt == O_RESET;
-		a->json |= opt == O_JSON;
-	}
+	if ((rc = cli_opts_parse("load", argc, argv, load_options, allowed, load_opt, a)) != CLI_OK)
+		return rc;
 	if (optind < argc)
 		a->pos = argv[optind++];
 	if (optind < argc || (a->pos && npos == 0))
@@ -108,11 +102,35 @@ parse(int argc, char **argv, const int *allowed, int npos, struct loadargs *a)
 	return CLI_OK;
 }
 
+/* Call one(st, a, i, e) for each model of --model: all or none (one transaction around several). */
 static int
-finish(struct store *st, int rc, const struct dt_errbuf *e)
+each_model(struct store *st, struct loadargs *a,
+	   int (*one)(struct store *st, struct loadargs *a, int i, struct dt_errbuf *e),
+	   struct dt_errbuf *e)
 {
-	store_close(st);
-	return rc == DT_OK ? CLI_OK : cli_report_safe(e);
+	int rc = a->n_models > 1 ? store_begin(st, e) : DT_OK;
+	for (int i = 0; rc == DT_OK && i < a->n_models; i++)
+		rc = one(st, a, i, e);
+	if (a->n_models > 1) {
+		if (rc == DT_OK)
+			rc = store_commit(st, e);
+		else
+			store_rollback(st);
+	}
+	return rc;
+}
+
+static int
+add_one(struct store *st, struct loadargs *a, int i, struct dt_errbuf *e)
+{
+	snprintf(a->l.model, sizeof a->l.model, "%s", a->models[i]);
+	return store_load_add(st, &a->l, e);
+}
+
+static int
+default_one(struct store *st, struct loadargs *a, int i, struct dt_errbuf *e)
+{
+	return store_load_set_default(st, a->models[i], a->l.load_id, e);
 }
 
 static int
@@ -149,35 +167,25 @@ load_add(struct cli_ctx *cx, int argc, char **argv)
 		return cli_usage("load: missing (--load LOADID)");
 	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
 		return rc;
-	/* All models or none: one transaction around the per-model adds. */
-	rc = a.n_models > 1 ? store_begin(st, &e) : DT_OK;
-	for (int i = 0; rc == DT_OK && i < a.n_models; i++) {
-		snprintf(a.l.model, sizeof a.l.model, "%s", a.models[i]);
-		rc = store_load_add(st, &a.l, &e);
-	}
-	if (a.n_models > 1) {
-		if (rc == DT_OK)
-			rc = store_commit(st, &e);
-		else
-			store_rollback(st);
-	}
+	rc = each_model(st, &a, add_one, &e);
 	if (rc == DT_OK)
 		for (int i = 0; i < a.n_models; i++)
 			printf("added load %s for model %s%s\n", a.l.load_id, a.models[i],
 			       a.l.is_default ? " (default)" : "");
-	return finish(st, rc, &e);
+	return cli_store_done(st, rc, &e);
 }
 
 static int
 load_row(const struct store_load *l, void *arg)
 {
-	if (arg) {
+	struct cli_list *list = arg;
+	if (list->json) {
 		json_t *files = json_array(), *o;
 		for (int i = 0; files && i < l->n_files; i++)
 			json_array_append_new(files, json_string(l->files[i]));
 		o = json_pack("{s:s, s:s, s:b, s:o}", "model", l->model, "load", l->load_id,
 			      "default", l->is_default, "files", files);
-		return !o || json_array_append_new(arg, o) ? DT_ENOMEM : 0;
+		return cli_list_add(list, o);
 	}
 	printf("%-6s %-32s %-7s ", l->model, l->load_id, l->is_default ? "yes" : "no");
 	for (int i = 0; i < l->n_files; i++)
@@ -186,15 +194,25 @@ load_row(const struct store_load *l, void *arg)
 	return 0;
 }
 
+/* The model of --model is looked up first: its catalogue name is what the loads are stored by. */
+static int
+load_walk(struct store *st, struct cli_list *list, void *arg, struct dt_errbuf *e)
+{
+	const struct loadargs *a = arg;
+	struct store_model m;
+	int rc;
+	if (a->n_models && (rc = store_model_get(st, a->models[0], &m, e)) != DT_OK)
+		return rc;
+	if (!list->json)
+		printf("%-6s %-32s %-7s %s\n", "MODEL", "LOAD", "DEFAULT", "FILES");
+	return store_load_foreach(st, a->n_models ? m.name : NULL, load_row, list, e);
+}
+
 static int
 load_list(struct cli_ctx *cx, int argc, char **argv)
 {
 	static const int allowed[] = {O_MODEL, O_JSON, 0};
-	struct dt_errbuf e = {0, ""};
-	struct store_model m;
 	struct loadargs a;
-	struct store *st;
-	json_t *arr;
 	int rc;
 
 	if (cli_wants_help(argc, argv)) {
@@ -207,19 +225,7 @@ load_list(struct cli_ctx *cx, int argc, char **argv)
 		return rc;
 	if (a.n_models > 1)
 		return cli_usage("model: give one model to list");
-	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
-		return rc;
-	if (a.n_models && (rc = store_model_get(st, a.models[0], &m, &e)) != DT_OK)
-		return finish(st, rc, &e);
-	arr = a.json ? json_array() : NULL;
-	if (!a.json)
-		printf("%-6s %-32s %-7s %s\n", "MODEL", "LOAD", "DEFAULT", "FILES");
-	rc = store_load_foreach(st, a.n_models ? m.name : NULL, load_row, arr, &e);
-	if ((rc = finish(st, rc, &e)) != CLI_OK) {
-		json_decref(arr);
-		return rc;
-	}
-	return arr ? cli_json_print(arr) : CLI_OK;
+	return cli_list_run(cx, a.json, load_walk, &a);
 }
 
 static int
@@ -252,7 +258,7 @@ load_delete(struct cli_ctx *cx, int argc, char **argv)
 	rc = store_load_delete(st, a.l.load_id, a.n_models ? a.models[0] : NULL, &e);
 	if (rc == DT_OK)
 		printf("deleted load %s\n", a.l.load_id);
-	return finish(st, rc, &e);
+	return cli_store_done(st, rc, &e);
 }
 
 static int
@@ -280,20 +286,12 @@ load_default(struct cli_ctx *cx, int argc, char **argv)
 		return cli_report_safe(&e);
 	if ((rc = cli_store_open(cx, &st)) != CLI_OK)
 		return rc;
-	rc = a.n_models > 1 ? store_begin(st, &e) : DT_OK;
-	for (int i = 0; rc == DT_OK && i < a.n_models; i++)
-		rc = store_load_set_default(st, a.models[i], a.l.load_id, &e);
-	if (a.n_models > 1) {
-		if (rc == DT_OK)
-			rc = store_commit(st, &e);
-		else
-			store_rollback(st);
-	}
+	rc = each_model(st, &a, default_one, &e);
 	if (rc == DT_OK)
 		for (int i = 0; i < a.n_models; i++)
 			printf("model %s: default load %s\n", a.models[i],
 			       a.reset ? "from the catalogue" : a.l.load_id);
-	return finish(st, rc, &e);
+	return cli_store_done(st, rc, &e);
 }
 
 static const struct cli_command load_verbs[] = {

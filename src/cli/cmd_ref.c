@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_args.h"
+#include "cli/cli_list.h"
 #include "cli/commands.h"
 #include "store/store.h"
 
@@ -56,31 +57,25 @@ struct refargs {
 
 #define VAL(a, id) ((a)->val[(id)-O_ADDRESS])
 
+static int
+ref_opt(int id, const char *v, void *arg)
+{
+	struct refargs *a = arg;
+	if (id == O_JSON)
+		a->json = 1;
+	else
+		VAL(a, id) = v;
+	return CLI_OK;
+}
+
 /* Parse options allowed[] (0-terminated) and exactly npos positional arguments. */
 static int
 parse(const char *cmd, int argc, char **argv, const int *allowed, int npos, struct refargs *a)
 {
-	int opt;
+	int rc;
 	memset(a, 0, sizeof *a);
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", ref_options, NULL)) != -1) {
-		int ok = 0;
-		if (opt == '?')
-			return cli_usage("%s: unknown option (see dialtone %s %s --help)",
-					 argv[optind - 1], cmd, argv[0]);
-		if (opt == ':')
-			return cli_usage("%s: missing value", argv[optind - 1]);
-		for (const int *p = allowed; *p; p++)
-			ok |= *p == opt;
-		if (!ok)
-			return cli_usage("%s: not an option of %s %s", argv[optind - 1], cmd,
-					 argv[0]);
-		if (opt == O_JSON)
-			a->json = 1;
-		else
-			VAL(a, opt) = optarg;
-	}
+	if ((rc = cli_opts_parse(cmd, argc, argv, ref_options, allowed, ref_opt, a)) != CLI_OK)
+		return rc;
 	while (optind < argc && a->npos < 2)
 		a->pos[a->npos++] = argv[optind++];
 	if (optind < argc || a->npos > npos)
@@ -92,12 +87,33 @@ parse(const char *cmd, int argc, char **argv, const int *allowed, int npos, stru
 	return CLI_OK;
 }
 
-/* Run fn on an open store and report its error (the common tail of every verb). */
+/* `dialtone CMD VERB NAME`: one store call on NAME, then "DONE NAME" on success. */
 static int
-finish(struct store *st, int rc, const struct dt_errbuf *e)
+name_verb(struct cli_ctx *cx, const char *cmd, int argc, char **argv,
+	  int (*op)(struct store *st, const char *name, struct dt_errbuf *e), const char *done)
 {
-	store_close(st);
-	return rc == DT_OK ? CLI_OK : cli_report_safe(e);
+	static const int allowed[] = {0};
+	struct dt_errbuf e = {0, ""};
+	struct refargs a;
+	struct store *st;
+	int rc;
+
+	if ((rc = parse(cmd, argc, argv, allowed, 1, &a)) != CLI_OK ||
+	    (rc = cli_store_open(cx, &st)) != CLI_OK)
+		return rc;
+	if ((rc = op(st, a.pos[0], &e)) == DT_OK)
+		printf("%s %s\n", done, a.pos[0]);
+	return cli_store_done(st, rc, &e);
+}
+
+/* `dialtone CMD list [--json]`: the listing walk prints or collects. */
+static int
+list_verb(struct cli_ctx *cx, const char *cmd, int argc, char **argv, cli_list_walk walk)
+{
+	static const int allowed[] = {O_JSON, 0};
+	struct refargs a;
+	int rc = parse(cmd, argc, argv, allowed, 0, &a);
+	return rc != CLI_OK ? rc : cli_list_run(cx, a.json, walk, NULL);
 }
 
 /* ---- node ---- */
@@ -134,69 +150,48 @@ node_add(struct cli_ctx *cx, int argc, char **argv)
 	rc = store_node_add(st, &n, &e);
 	if (rc == DT_OK)
 		printf("added node %s (%s)\n", n.name, n.address);
-	return finish(st, rc, &e);
+	return cli_store_done(st, rc, &e);
 }
 
 static int
 node_row(const struct store_node *n, void *arg)
 {
-	if (arg) {
+	struct cli_list *list = arg;
+	if (list->json) {
 		json_t *o = json_pack("{s:s, s:s, s:s}", "name", n->name, "address", n->address,
 				      "services", n->services);
-		return !o || json_array_append_new(arg, o) ? DT_ENOMEM : 0;
+		return cli_list_add(list, o);
 	}
 	printf("%-20s %-24s %s\n", n->name, n->address, n->services);
 	return 0;
 }
 
 static int
+node_walk(struct store *st, struct cli_list *list, void *arg, struct dt_errbuf *e)
+{
+	if (!list->json)
+		printf("%-20s %-24s %s\n", "NAME", "ADDRESS", "SERVICES");
+	return store_node_foreach(st, node_row, list, e);
+}
+
+static int
 node_list(struct cli_ctx *cx, int argc, char **argv)
 {
-	static const int allowed[] = {O_JSON, 0};
-	struct dt_errbuf e = {0, ""};
-	struct refargs a;
-	struct store *st;
-	json_t *arr;
-	int rc;
-
 	if (cli_wants_help(argc, argv)) {
 		printf("usage: dialtone node list [--json]\n");
 		return CLI_OK;
 	}
-	if ((rc = parse("node", argc, argv, allowed, 0, &a)) != CLI_OK ||
-	    (rc = cli_store_open(cx, &st)) != CLI_OK)
-		return rc;
-	arr = a.json ? json_array() : NULL;
-	if (!a.json)
-		printf("%-20s %-24s %s\n", "NAME", "ADDRESS", "SERVICES");
-	rc = store_node_foreach(st, node_row, arr, &e);
-	if ((rc = finish(st, rc, &e)) != CLI_OK) {
-		json_decref(arr);
-		return rc;
-	}
-	return arr ? cli_json_print(arr) : CLI_OK;
+	return list_verb(cx, "node", argc, argv, node_walk);
 }
 
 static int
 node_delete(struct cli_ctx *cx, int argc, char **argv)
 {
-	static const int allowed[] = {0};
-	struct dt_errbuf e = {0, ""};
-	struct refargs a;
-	struct store *st;
-	int rc;
-
 	if (cli_wants_help(argc, argv)) {
 		printf("usage: dialtone node delete NAME   (not while a CM group lists it)\n");
 		return CLI_OK;
 	}
-	if ((rc = parse("node", argc, argv, allowed, 1, &a)) != CLI_OK ||
-	    (rc = cli_store_open(cx, &st)) != CLI_OK)
-		return rc;
-	rc = store_node_delete(st, a.pos[0], &e);
-	if (rc == DT_OK)
-		printf("deleted node %s\n", a.pos[0]);
-	return finish(st, rc, &e);
+	return name_verb(cx, "node", argc, argv, store_node_delete, "deleted node");
 }
 
 static const struct cli_command node_verbs[] = {
@@ -217,23 +212,11 @@ cmd_node(struct cli_ctx *cx, int argc, char **argv)
 static int
 cmgroup_add(struct cli_ctx *cx, int argc, char **argv)
 {
-	static const int allowed[] = {0};
-	struct dt_errbuf e = {0, ""};
-	struct refargs a;
-	struct store *st;
-	int rc;
-
 	if (cli_wants_help(argc, argv)) {
 		printf("usage: dialtone cmgroup add NAME\n");
 		return CLI_OK;
 	}
-	if ((rc = parse("cmgroup", argc, argv, allowed, 1, &a)) != CLI_OK ||
-	    (rc = cli_store_open(cx, &st)) != CLI_OK)
-		return rc;
-	rc = store_cmgroup_add(st, a.pos[0], &e);
-	if (rc == DT_OK)
-		printf("added CallManager group %s\n", a.pos[0]);
-	return finish(st, rc, &e);
+	return name_verb(cx, "cmgroup", argc, argv, store_cmgroup_add, "added CallManager group");
 }
 
 static int
@@ -266,13 +249,14 @@ cmgroup_add_member(struct cli_ctx *cx, int argc, char **argv)
 	rc = store_cmgroup_add_member(st, a.pos[0], a.pos[1], prio, sip, sips, &e);
 	if (rc == DT_OK)
 		printf("added %s to CallManager group %s\n", a.pos[1], a.pos[0]);
-	return finish(st, rc, &e);
+	return cli_store_done(st, rc, &e);
 }
 
 static int
 cmgroup_row(const struct store_cm_group *g, void *arg)
 {
-	if (arg) {
+	struct cli_list *list = arg;
+	if (list->json) {
 		json_t *m = json_array(), *o;
 		for (int i = 0; m && i < g->n_members; i++)
 			json_array_append_new(m, json_pack("{s:i, s:s, s:s, s:i, s:i}", "priority",
@@ -282,7 +266,7 @@ cmgroup_row(const struct store_cm_group *g, void *arg)
 							   g->members[i].sip_port, "sips_port",
 							   g->members[i].sips_port));
 		o = json_pack("{s:s, s:o}", "name", g->name, "members", m);
-		return !o || json_array_append_new(arg, o) ? DT_ENOMEM : 0;
+		return cli_list_add(list, o);
 	}
 	printf("%s\n", g->name);
 	for (int i = 0; i < g->n_members; i++)
@@ -293,29 +277,19 @@ cmgroup_row(const struct store_cm_group *g, void *arg)
 }
 
 static int
+cmgroup_walk(struct store *st, struct cli_list *list, void *arg, struct dt_errbuf *e)
+{
+	return store_cmgroup_foreach(st, cmgroup_row, list, e);
+}
+
+static int
 cmgroup_list(struct cli_ctx *cx, int argc, char **argv)
 {
-	static const int allowed[] = {O_JSON, 0};
-	struct dt_errbuf e = {0, ""};
-	struct refargs a;
-	struct store *st;
-	json_t *arr;
-	int rc;
-
 	if (cli_wants_help(argc, argv)) {
 		printf("usage: dialtone cmgroup list [--json]\n");
 		return CLI_OK;
 	}
-	if ((rc = parse("cmgroup", argc, argv, allowed, 0, &a)) != CLI_OK ||
-	    (rc = cli_store_open(cx, &st)) != CLI_OK)
-		return rc;
-	arr = a.json ? json_array() : NULL;
-	rc = store_cmgroup_foreach(st, cmgroup_row, arr, &e);
-	if ((rc = finish(st, rc, &e)) != CLI_OK) {
-		json_decref(arr);
-		return rc;
-	}
-	return arr ? cli_json_print(arr) : CLI_OK;
+	return list_verb(cx, "cmgroup", argc, argv, cmgroup_walk);
 }
 
 static const struct cli_command cmgroup_verbs[] = {
@@ -442,13 +416,14 @@ pool_add(struct cli_ctx *cx, int argc, char **argv)
 	rc = store_pool_add(st, &p, &e);
 	if (rc == DT_OK)
 		printf("added device pool %s\n", p.name);
-	return finish(st, rc, &e);
+	return cli_store_done(st, rc, &e);
 }
 
 static int
 pool_row(const struct store_pool *p, void *arg)
 {
-	if (arg) {
+	struct cli_list *list = arg;
+	if (list->json) {
 		json_t *ntp = json_array(), *o;
 		for (int i = 0; ntp && i < p->n_ntp; i++)
 			json_array_append_new(ntp, json_string(p->ntp[i]));
@@ -458,7 +433,7 @@ pool_row(const struct store_pool *p, void *arg)
 			      "tz_olson", p->tz_olson, "date_template", p->date_template, "ntp",
 			      ntp, "region", p->region, "user_locale", p->user_locale,
 			      "network_locale", p->network_locale);
-		return !o || json_array_append_new(arg, o) ? DT_ENOMEM : 0;
+		return cli_list_add(list, o);
 	}
 	printf("%-16s %-16s %-16s %-20s %s\n", p->name, p->cm_group, p->datetime_group, p->tz_olson,
 	       p->user_locale);
@@ -466,32 +441,22 @@ pool_row(const struct store_pool *p, void *arg)
 }
 
 static int
+pool_walk(struct store *st, struct cli_list *list, void *arg, struct dt_errbuf *e)
+{
+	if (!list->json)
+		printf("%-16s %-16s %-16s %-20s %s\n", "NAME", "CM-GROUP", "DATETIME", "TIMEZONE",
+		       "LOCALE");
+	return store_pool_foreach(st, pool_row, list, e);
+}
+
+static int
 pool_list(struct cli_ctx *cx, int argc, char **argv)
 {
-	static const int allowed[] = {O_JSON, 0};
-	struct dt_errbuf e = {0, ""};
-	struct refargs a;
-	struct store *st;
-	json_t *arr;
-	int rc;
-
 	if (cli_wants_help(argc, argv)) {
 		printf("usage: dialtone pool list [--json]\n");
 		return CLI_OK;
 	}
-	if ((rc = parse("pool", argc, argv, allowed, 0, &a)) != CLI_OK ||
-	    (rc = cli_store_open(cx, &st)) != CLI_OK)
-		return rc;
-	arr = a.json ? json_array() : NULL;
-	if (!a.json)
-		printf("%-16s %-16s %-16s %-20s %s\n", "NAME", "CM-GROUP", "DATETIME", "TIMEZONE",
-		       "LOCALE");
-	rc = store_pool_foreach(st, pool_row, arr, &e);
-	if ((rc = finish(st, rc, &e)) != CLI_OK) {
-		json_decref(arr);
-		return rc;
-	}
-	return arr ? cli_json_print(arr) : CLI_OK;
+	return list_verb(cx, "pool", argc, argv, pool_walk);
 }
 
 static const struct cli_command pool_verbs[] = {
@@ -511,13 +476,14 @@ cmd_pool(struct cli_ctx *cx, int argc, char **argv)
 static int
 model_row(const struct store_model *m, void *arg)
 {
-	if (arg) {
+	struct cli_list *list = arg;
+	if (list->json) {
 		json_t *o = json_pack("{s:s, s:s, s:i, s:i, s:s, s:s, s:s, s:s, s:s}", "name",
 				      m->name, "product", m->product, "type_num", m->type_num,
 				      "buttons", m->buttons, "load_prefix", m->load_prefix,
 				      "default_load", m->default_load, "dialect", m->dialect,
 				      "locale_jar", m->locale_jar, "vendor_cfg", m->vendor_cfg);
-		return !o || json_array_append_new(arg, o) ? DT_ENOMEM : 0;
+		return cli_list_add(list, o);
 	}
 	printf("%-6s %-12s %-6d %-7d %s\n", m->name, m->product, m->type_num, m->buttons,
 	       m->default_load);
@@ -525,33 +491,23 @@ model_row(const struct store_model *m, void *arg)
 }
 
 static int
+model_walk(struct store *st, struct cli_list *list, void *arg, struct dt_errbuf *e)
+{
+	if (!list->json)
+		printf("%-6s %-12s %-6s %-7s %s\n", "MODEL", "PRODUCT", "TYPE", "BUTTONS",
+		       "DEFAULT-LOAD");
+	return store_model_foreach(st, model_row, list, e);
+}
+
+static int
 model_list(struct cli_ctx *cx, int argc, char **argv)
 {
-	static const int allowed[] = {O_JSON, 0};
-	struct dt_errbuf e = {0, ""};
-	struct refargs a;
-	struct store *st;
-	json_t *arr;
-	int rc;
-
 	if (cli_wants_help(argc, argv)) {
 		printf("usage: dialtone model list [--json]\n"
 		       "The phone model catalogue (data/models.tsv, built in).\n");
 		return CLI_OK;
 	}
-	if ((rc = parse("model", argc, argv, allowed, 0, &a)) != CLI_OK ||
-	    (rc = cli_store_open(cx, &st)) != CLI_OK)
-		return rc;
-	arr = a.json ? json_array() : NULL;
-	if (!a.json)
-		printf("%-6s %-12s %-6s %-7s %s\n", "MODEL", "PRODUCT", "TYPE", "BUTTONS",
-		       "DEFAULT-LOAD");
-	rc = store_model_foreach(st, model_row, arr, &e);
-	if ((rc = finish(st, rc, &e)) != CLI_OK) {
-		json_decref(arr);
-		return rc;
-	}
-	return arr ? cli_json_print(arr) : CLI_OK;
+	return list_verb(cx, "model", argc, argv, model_walk);
 }
 
 static const struct cli_command model_verbs[] = {

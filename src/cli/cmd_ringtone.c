@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_args.h"
+#include "cli/cli_list.h"
 #include "cli/commands.h"
 #include "store/store.h"
 
@@ -25,47 +26,35 @@ struct ringargs {
 	int json;
 };
 
+static int
+ring_opt(int id, const char *v, void *arg)
+{
+	struct ringargs *a = arg;
+	if (id == O_FILE)
+		a->file = v;
+	else if (id == O_DISPLAY)
+		a->display = v;
+	else if (id == O_POSITION)
+		a->position = v;
+	else
+		a->json = 1;
+	return CLI_OK;
+}
+
 /* Options allowed[] (0-terminated) and at most one positional argument when npos is 1. */
 static int
 parse(int argc, char **argv, const int *allowed, int npos, struct ringargs *a)
 {
-	int opt;
+	int rc;
 	memset(a, 0, sizeof *a);
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", ring_options, NULL)) != -1) {
-		int ok = 0;
-		if (opt == '?')
-			return cli_usage("%s: unknown option (see dialtone ringtone %s --help)",
-					 argv[optind - 1], argv[0]);
-		if (opt == ':')
-			return cli_usage("%s: missing value", argv[optind - 1]);
-		for (const int *p = allowed; *p; p++)
-			ok |= *p == opt;
-		if (!ok)
-			return cli_usage("%s: not an option of ringtone %s", argv[optind - 1],
-					 argv[0]);
-		if (opt == O_FILE)
-			a->file = optarg;
-		else if (opt == O_DISPLAY)
-			a->display = optarg;
-		else if (opt == O_POSITION)
-			a->position = optarg;
-		else
-			a->json = 1;
-	}
+	if ((rc = cli_opts_parse("ringtone", argc, argv, ring_options, allowed, ring_opt, a)) !=
+	    CLI_OK)
+		return rc;
 	if (optind < argc && npos)
 		a->pos = argv[optind++];
 	if (optind < argc)
 		return cli_usage("%s: unexpected argument", argv[optind]);
 	return CLI_OK;
-}
-
-static int
-finish(struct store *st, int rc, const struct dt_errbuf *e)
-{
-	store_close(st);
-	return rc == DT_OK ? CLI_OK : cli_report_safe(e);
 }
 
 static int
@@ -105,47 +94,44 @@ ring_add(struct cli_ctx *cx, int argc, char **argv)
 	rc = store_ringtone_add(st, &r, &e);
 	if (rc == DT_OK)
 		printf("added ringtone %s (\"%s\")\n", r.file_name, r.display_name);
-	return finish(st, rc, &e);
+	return cli_store_done(st, rc, &e);
 }
 
 static int
 ring_row(const struct store_ringtone *r, void *arg)
 {
-	if (arg) {
+	struct cli_list *list = arg;
+	if (list->json) {
 		json_t *o = json_pack("{s:i, s:s, s:s}", "position", r->position, "file",
 				      r->file_name, "display", r->display_name);
-		return !o || json_array_append_new(arg, o) ? DT_ENOMEM : 0;
+		return cli_list_add(list, o);
 	}
 	printf("%-8d %-32s %s\n", r->position, r->file_name, r->display_name);
 	return 0;
 }
 
 static int
+ring_walk(struct store *st, struct cli_list *list, void *arg, struct dt_errbuf *e)
+{
+	if (!list->json)
+		printf("%-8s %-32s %s\n", "POSITION", "FILE", "DISPLAY");
+	return store_ringtone_foreach(st, ring_row, list, e);
+}
+
+static int
 ring_list(struct cli_ctx *cx, int argc, char **argv)
 {
 	static const int allowed[] = {O_JSON, 0};
-	struct dt_errbuf e = {0, ""};
 	struct ringargs a;
-	struct store *st;
-	json_t *arr;
 	int rc;
 
 	if (cli_wants_help(argc, argv)) {
 		printf("usage: dialtone ringtone list [--json]\n");
 		return CLI_OK;
 	}
-	if ((rc = parse(argc, argv, allowed, 0, &a)) != CLI_OK ||
-	    (rc = cli_store_open(cx, &st)) != CLI_OK)
+	if ((rc = parse(argc, argv, allowed, 0, &a)) != CLI_OK)
 		return rc;
-	arr = a.json ? json_array() : NULL;
-	if (!a.json)
-		printf("%-8s %-32s %s\n", "POSITION", "FILE", "DISPLAY");
-	rc = store_ringtone_foreach(st, ring_row, arr, &e);
-	if ((rc = finish(st, rc, &e)) != CLI_OK) {
-		json_decref(arr);
-		return rc;
-	}
-	return arr ? cli_json_print(arr) : CLI_OK;
+	return cli_list_run(cx, a.json, ring_walk, NULL);
 }
 
 static int
@@ -170,7 +156,7 @@ ring_delete(struct cli_ctx *cx, int argc, char **argv)
 	rc = store_ringtone_delete(st, a.pos, &e);
 	if (rc == DT_OK)
 		printf("deleted ringtone %s\n", a.pos);
-	return finish(st, rc, &e);
+	return cli_store_done(st, rc, &e);
 }
 
 static const struct cli_command ring_verbs[] = {

@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_args.h"
+#include "cli/cli_list.h"
 #include "cli/commands.h"
 #include "store/store.h"
 
@@ -32,59 +33,65 @@ transport_name(int t)
 	return t >= 1 && t <= 4 ? transports[t] : "?";
 }
 
-/* Apply the options in argv to sp (starting from its current values); *name gets NAME. */
+struct spargs {
+	struct store_sip_profile *sp;
+	int json;
+};
+
+static int
+sp_opt(int id, const char *v, void *arg)
+{
+	struct spargs *a = arg;
+	struct store_sip_profile *sp = a->sp;
+	switch (id) {
+	case O_REG_EXPIRES:
+		if (cli_int(v, 60, 86400, &sp->register_expires))
+			return cli_usage("register-expires: '%s' is not 60..86400 seconds", v);
+		break;
+	case O_REG_DELTA:
+		if (cli_int(v, 0, 600, &sp->register_delta))
+			return cli_usage("register-delta: '%s' is not 0..600 seconds", v);
+		break;
+	case O_KEEPALIVE:
+		if (cli_int(v, 0, 86400, &sp->keepalive_expires))
+			return cli_usage("keepalive-expires: '%s' is not 0..86400 seconds", v);
+		break;
+	case O_TRANSPORT: {
+		int t;
+		for (t = 1; t <= 4 && strcmp(v, transports[t]) != 0; t++)
+			;
+		if (t > 4)
+			return cli_usage("transport: '%s' is not tcp, udp, tls or tcp-preferred",
+					 v);
+		sp->transport = t;
+		break;
+	}
+	case O_DIGEST:
+		if (strcmp(v, "on") && strcmp(v, "off"))
+			return cli_usage("digest-auth: '%s' is not on or off", v);
+		sp->digest_auth = strcmp(v, "on") == 0;
+		break;
+	default:
+		a->json = 1;
+	}
+	return CLI_OK;
+}
+
+/* Apply the options in argv to sp (starting from its current values); *name gets NAME. add and
+ * set (want_name) take every option but --json, list only --json. */
 static int
 parse(int argc, char **argv, int want_name, struct store_sip_profile *sp, const char **name,
       int *json)
 {
-	int opt;
-	optind = 0;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":", sp_options, NULL)) != -1) {
-		const char *v = optarg;
-		if (opt == '?')
-			return cli_usage("%s: unknown option (see dialtone sipprofile %s --help)",
-					 argv[optind - 1], argv[0]);
-		if (opt == ':')
-			return cli_usage("%s: missing value", argv[optind - 1]);
-		if ((opt == O_JSON) == want_name)
-			return cli_usage("%s: not an option of sipprofile %s", argv[optind - 1],
-					 argv[0]);
-		switch (opt) {
-		case O_REG_EXPIRES:
-			if (cli_int(v, 60, 86400, &sp->register_expires))
-				return cli_usage("register-expires: '%s' is not 60..86400 seconds",
-						 v);
-			break;
-		case O_REG_DELTA:
-			if (cli_int(v, 0, 600, &sp->register_delta))
-				return cli_usage("register-delta: '%s' is not 0..600 seconds", v);
-			break;
-		case O_KEEPALIVE:
-			if (cli_int(v, 0, 86400, &sp->keepalive_expires))
-				return cli_usage("keepalive-expires: '%s' is not 0..86400 seconds",
-						 v);
-			break;
-		case O_TRANSPORT: {
-			int t;
-			for (t = 1; t <= 4 && strcmp(v, transports[t]) != 0; t++)
-				;
-			if (t > 4)
-				return cli_usage("transport: '%s' is not tcp, udp, tls or "
-						 "tcp-preferred",
-						 v);
-			sp->transport = t;
-			break;
-		}
-		case O_DIGEST:
-			if (strcmp(v, "on") && strcmp(v, "off"))
-				return cli_usage("digest-auth: '%s' is not on or off", v);
-			sp->digest_auth = strcmp(v, "on") == 0;
-			break;
-		default:
-			*json = 1;
-		}
-	}
+	static const int write_opts[] = {O_REG_EXPIRES, O_REG_DELTA, O_KEEPALIVE,
+					 O_TRANSPORT,	O_DIGEST,    0};
+	static const int list_opts[] = {O_JSON, 0};
+	struct spargs a = {sp, 0};
+	int rc = cli_opts_parse("sipprofile", argc, argv, sp_options,
+				want_name ? write_opts : list_opts, sp_opt, &a);
+	if (rc != CLI_OK)
+		return rc;
+	*json |= a.json;
 	if (want_name && optind < argc)
 		*name = argv[optind++];
 	if (optind < argc)
@@ -157,8 +164,7 @@ write_profile(struct cli_ctx *cx, int argc, char **argv, int insert)
 		       insert ? "added" : "changed", sp.name, sp.register_expires,
 		       sp.keepalive_expires, transport_name(sp.transport),
 		       sp.digest_auth ? "on" : "off");
-	store_close(st);
-	return rc == DT_OK ? CLI_OK : cli_report_safe(&e);
+	return cli_store_done(st, rc, &e);
 }
 
 static int
@@ -176,13 +182,14 @@ sp_set(struct cli_ctx *cx, int argc, char **argv)
 static int
 sp_row(const struct store_sip_profile *sp, void *arg)
 {
-	if (arg) {
+	struct cli_list *list = arg;
+	if (list->json) {
 		json_t *o = json_pack(
 		    "{s:s, s:i, s:i, s:i, s:s, s:b}", "name", sp->name, "register_expires",
 		    sp->register_expires, "register_delta", sp->register_delta, "keepalive_expires",
 		    sp->keepalive_expires, "transport", transport_name(sp->transport),
 		    "digest_auth", sp->digest_auth);
-		return !o || json_array_append_new(arg, o) ? DT_ENOMEM : 0;
+		return cli_list_add(list, o);
 	}
 	printf("%-28s %-8d %-6d %-9d %-13s %s\n", sp->name, sp->register_expires,
 	       sp->register_delta, sp->keepalive_expires, transport_name(sp->transport),
@@ -191,33 +198,28 @@ sp_row(const struct store_sip_profile *sp, void *arg)
 }
 
 static int
+sp_walk(struct store *st, struct cli_list *list, void *arg, struct dt_errbuf *e)
+{
+	if (!list->json)
+		printf("%-28s %-8s %-6s %-9s %-13s %s\n", "NAME", "EXPIRES", "DELTA", "KEEPALIVE",
+		       "TRANSPORT", "DIGEST");
+	return store_sip_profile_foreach(st, sp_row, list, e);
+}
+
+static int
 sp_list(struct cli_ctx *cx, int argc, char **argv)
 {
-	struct dt_errbuf e = {0, ""};
 	struct store_sip_profile unused;
 	const char *name = NULL;
-	struct store *st;
-	json_t *arr;
 	int rc, json = 0;
 
 	if (cli_wants_help(argc, argv)) {
 		printf("usage: dialtone sipprofile list [--json]\n");
 		return CLI_OK;
 	}
-	if ((rc = parse(argc, argv, 0, &unused, &name, &json)) != CLI_OK ||
-	    (rc = cli_store_open(cx, &st)) != CLI_OK)
+	if ((rc = parse(argc, argv, 0, &unused, &name, &json)) != CLI_OK)
 		return rc;
-	arr = json ? json_array() : NULL;
-	if (!json)
-		printf("%-28s %-8s %-6s %-9s %-13s %s\n", "NAME", "EXPIRES", "DELTA", "KEEPALIVE",
-		       "TRANSPORT", "DIGEST");
-	rc = store_sip_profile_foreach(st, sp_row, arr, &e);
-	store_close(st);
-	if (rc != DT_OK) {
-		json_decref(arr);
-		return cli_report_safe(&e);
-	}
-	return arr ? cli_json_print(arr) : CLI_OK;
+	return cli_list_run(cx, json, sp_walk, NULL);
 }
 
 static const struct cli_command sp_verbs[] = {

@@ -52,7 +52,7 @@ struct dt_conf {
 	struct {
 		int port;	      /* 67 */
 		char interface[32];   /* raw-socket mode: the interface; "" = relay-only UDP mode */
-		int persist_batch_ms; /* 0 = one fsync'd transaction per change */
+		int persist_batch_ms; /* 10: group commit window; 0 = one transaction per change */
 	} dhcp;
 	struct {
 		int port;	     /* 5060 */

@@ -273,13 +273,10 @@ int
 reg_reject_malformed(struct reg *r, const struct sip_msg *m, char *out, size_t cap)
 {
 	struct sip_out o;
-	static const int need[] = {SIP_H_VIA, SIP_H_FROM, SIP_H_TO, SIP_H_CALL_ID, SIP_H_CSEQ};
-	if (!m->is_request || m->method == SIP_M_ACK)
+	/* RFC 4475 §3.3.1: a request missing From or To still gets its 400, with what it has; only
+	 * without a Via is there nowhere to say it (RFC 3261 §18.2.2) */
+	if (!m->is_request || m->method == SIP_M_ACK || !m->count[SIP_H_VIA])
 		return -1;
-	for (size_t i = 0; i < sizeof need / sizeof need[0]; i++) {
-		if (!m->count[need[i]])
-			return -1;
-	}
 	sip_out_init(&o, out, cap);
 	reg_reply_start(r, &o, m, sip_fault_status(m->fault), sip_fault_why(m->fault));
 	return sip_out_finish(&o, NULL, NULL, 0);

@@ -146,8 +146,9 @@ int reg_handle(struct reg *r, struct sip_msg *m, const struct reg_src *src, time
 	       size_t cap, struct reg_outcome *oc);
 
 /* The 400/505/513 naming m->fault for a request that failed sip_msg_parse or sip_msg_check (m holds
- * the headers read before the fault). Returns the length, or -1 when Via, From, To, Call-ID or
- * CSeq is missing (then nothing can be answered: the caller drops it, or closes a stream). */
+ * the headers read before the fault; those of Via, From, To, Call-ID and CSeq present are copied).
+ * Returns the length, or -1 for a response, an ACK or a request without Via (nothing can be
+ * answered: the caller drops it, or closes a stream). */
 int reg_reject_malformed(struct reg *r, const struct sip_msg *m, char *out, size_t cap);
 
 /* ---- time (reg_expire.c) ---- */

@@ -29,16 +29,13 @@ int
 change_log(struct store *st, const char *kind, const char *key, struct dt_errbuf *e)
 {
 	sqlite3_stmt *s;
-	int rc;
 	if (seen_recently(st, kind, key))
 		return DT_OK;
 	if (!(s = stmt_get(st, "INSERT INTO change_log (kind, key) VALUES (?, ?)", e)))
 		return DT_EDB;
 	bind_text(s, 1, kind);
 	bind_text(s, 2, key);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? DT_OK : db_fail(st, e, "change_log");
+	return stmt_done(st, s, "change_log", e);
 }
 
 /* Why 500,000: a running `serve` reads the log every few tens of milliseconds and a fresh one
@@ -97,10 +94,7 @@ store_changes_since(struct store *st, int64_t since,
 		if (stop)
 			break;
 	}
-	sqlite3_finalize(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, e, "change_log");
-	return stop;
+	return stmt_walk_end(st, s, rc, stop, "change_log", e);
 }
 
 int

@@ -277,10 +277,8 @@ insert(struct store *st, struct store_device *d, const struct refs *r, struct dt
 	if (!s)
 		return DT_EDB;
 	bind_device(s, d, r);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_fail(st, e, "device");
+	if ((rc = stmt_done(st, s, "device", e)) != DT_OK)
+		return rc;
 	d->id = sqlite3_last_insert_rowid(st->db);
 	return change_log(st, "device", d->name, e);
 }
@@ -334,10 +332,8 @@ update(struct store *st, struct store_device *d, const struct store_device *old,
 		return DT_EDB;
 	bind_device(s, d, r);
 	sqlite3_bind_int64(s, 17, d->id);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_fail(st, e, "device");
+	if ((rc = stmt_done(st, s, "device", e)) != DT_OK)
+		return rc;
 	/* A new MAC is a new file name: the old one must go, the new one be built. */
 	if (strcmp(old->name, d->name) != 0 && (rc = change_log(st, "device", old->name, e)))
 		return rc;
@@ -415,10 +411,7 @@ store_device_foreach(struct store *st, int (*fn)(const struct store_device *d, v
 		if ((stop = fn(&d, arg)) != 0)
 			break;
 	}
-	sqlite3_finalize(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, e, "device");
-	return stop;
+	return stmt_walk_end(st, s, rc, stop, "device", e);
 }
 
 /* Columns 17.. of the device-with-lines walk: one appearance (NULLs when the device has none). */

@@ -1,11 +1,10 @@
 /* summary: read-only lease lookups for services other than DHCP (the file service's
  * "require_lease" guard), over the lease table of migration 0002_dhcp.sql.
  *
- * The DHCP service keeps its leases in memory and writes them through its own connection: with
- * [dhcp] persist_batch_ms = 0 (the default) a lease is committed before the ACK leaves, so this
- * lookup sees it at once; with a batch window it appears up to that many milliseconds later, and
- * a phone that asks for its config within that window is refused once (it retries). Only a DHCP
- * server sharing this database file (same node) is seen.
+ * The DHCP service keeps its leases in memory and writes them through its own connection; in both
+ * persistence modes a lease is committed before its ACK leaves (with [dhcp] persist_batch_ms > 0,
+ * the default, the ACK waits for its batch's commit), so this lookup sees a lease before the phone
+ * can ask for its config. Only a DHCP server sharing this database file (same node) is seen.
  */
 #ifndef DT_STORE_STORE_DHCP_LOOKUP_H
 #define DT_STORE_STORE_DHCP_LOOKUP_H

@@ -83,10 +83,8 @@ insert_dn(struct store *st, const struct store_line *l, int64_t *id, struct dt_e
 	bind_text(s, 2, l->display);
 	bind_text(s, 3, l->auth_user);
 	bind_text(s, 4, l->password);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_fail(st, e, "line");
+	if ((rc = stmt_done(st, s, "line", e)) != DT_OK)
+		return rc;
 	*id = sqlite3_last_insert_rowid(st->db);
 	return change_log(st, "line", l->dn, e);
 }
@@ -214,10 +212,8 @@ appear(struct store *st, const struct store_line *l, int64_t line_id, struct dt_
 	sqlite3_bind_int(s, 2, b);
 	sqlite3_bind_int64(s, 3, line_id);
 	bind_text(s, 4, l->label);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_fail(st, e, "line_appearance");
+	if ((rc = stmt_done(st, s, "line_appearance", e)) != DT_OK)
+		return rc;
 	/* Every device that shares the DN lists it as shared now: rebuild them all. */
 	if ((rc = change_log(st, "line", l->dn, e)) != DT_OK)
 		return rc;
@@ -293,10 +289,8 @@ line_delete(struct store *st, const char *dn, struct dt_errbuf *e)
 	if (!(s = stmt_get(st, "DELETE FROM line WHERE id = ?", e)))
 		return DT_EDB;
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_fail(st, e, "line");
+	if ((rc = stmt_done(st, s, "line", e)) != DT_OK)
+		return rc;
 	return change_log(st, "line", dn, e);
 }
 
@@ -325,10 +319,8 @@ unassign(struct store *st, const char *dn, const char *device, struct dt_errbuf 
 		return DT_EDB;
 	sqlite3_bind_int64(s, 1, d.id);
 	bind_text(s, 2, dn);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_fail(st, e, "line_appearance");
+	if ((rc = stmt_done(st, s, "line_appearance", e)) != DT_OK)
+		return rc;
 	if (sqlite3_changes(st->db) == 0)
 		return dt_errf(e, DT_ENOENT, "dn: %s is not on %s", dn, d.name);
 	if ((rc = change_log(st, "line", dn, e)) != DT_OK)
@@ -407,8 +399,5 @@ store_line_foreach(struct store *st, const char *device,
 		if ((stop = fn(&l, arg)) != 0)
 			break;
 	}
-	sqlite3_finalize(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, e, "line");
-	return stop;
+	return stmt_walk_end(st, s, rc, stop, "line", e);
 }

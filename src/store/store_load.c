@@ -72,10 +72,8 @@ set_default_row(struct store *st, const char *model, int64_t id, struct dt_errbu
 			return DT_EDB;
 		bind_text(s, 1, model);
 		sqlite3_bind_int64(s, 2, id);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE)
-			return db_fail(st, e, "firmware_load");
+		if ((rc = stmt_done(st, s, "firmware_load", e)) != DT_OK)
+			return rc;
 		changed += sqlite3_changes(st->db);
 	}
 	return changed ? change_log(st, "firmware", model, e) : DT_OK;
@@ -116,10 +114,8 @@ load_insert(struct store *st, const struct store_load *l, struct dt_errbuf *e)
 		return DT_EDB;
 	bind_text(s, 1, model);
 	bind_text(s, 2, l->load_id);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_fail(st, e, "firmware_load");
+	if ((rc = stmt_done(st, s, "firmware_load", e)) != DT_OK)
+		return rc;
 	id = sqlite3_last_insert_rowid(st->db);
 	if (!(s = stmt_get(st, "INSERT INTO firmware_file (load_id, file_name) VALUES (?, ?)", e)))
 		return DT_EDB;
@@ -289,8 +285,5 @@ store_load_foreach(struct store *st, const char *model,
 	}
 	if (!stop && rc == SQLITE_DONE && cur >= 0)
 		stop = fn(&l, arg);
-	sqlite3_finalize(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, e, "firmware_load");
-	return stop;
+	return stmt_walk_end(st, s, rc, stop, "firmware_load", e);
 }

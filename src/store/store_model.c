@@ -307,8 +307,5 @@ store_model_foreach(struct store *st, int (*fn)(const struct store_model *m, voi
 		if ((stop = fn(&m, arg)) != 0)
 			break;
 	}
-	sqlite3_finalize(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, e, "model");
-	return stop;
+	return stmt_walk_end(st, s, rc, stop, "model", e);
 }

@@ -68,10 +68,8 @@ node_insert(struct store *st, const struct store_node *n, struct dt_errbuf *e)
 	bind_text(s, 1, n->name);
 	bind_text(s, 2, n->address);
 	bind_text(s, 3, n->services[0] ? n->services : DEFAULT_SERVICES);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_fail(st, e, "node");
+	if ((rc = stmt_done(st, s, "node", e)) != DT_OK)
+		return rc;
 	return change_log(st, "node", n->name, e);
 }
 
@@ -109,10 +107,8 @@ node_delete(struct store *st, const char *name, struct dt_errbuf *e)
 	if (!(s = stmt_get(st, "DELETE FROM node WHERE id = ?", e)))
 		return DT_EDB;
 	sqlite3_bind_int64(s, 1, id);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_fail(st, e, "node");
+	if ((rc = stmt_done(st, s, "node", e)) != DT_OK)
+		return rc;
 	return change_log(st, "node", name, e);
 }
 
@@ -199,10 +195,8 @@ add_member(struct store *st, const char *group, const char *node, int prio, int 
 	sqlite3_bind_int(s, 3, prio);
 	sqlite3_bind_int(s, 4, sip);
 	sqlite3_bind_int(s, 5, sips);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_fail(st, e, "cm_group_member");
+	if ((rc = stmt_done(st, s, "cm_group_member", e)) != DT_OK)
+		return rc;
 	return log_pools(st, gid, 0, e);
 }
 
@@ -230,9 +224,7 @@ group_insert(struct store *st, const char *name, struct dt_errbuf *e)
 	if (!(s = stmt_get(st, "INSERT INTO cm_group (name) VALUES (?)", e)))
 		return DT_EDB;
 	bind_text(s, 1, name);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? DT_OK : db_fail(st, e, "cm_group");
+	return stmt_done(st, s, "cm_group", e);
 }
 
 int
@@ -254,13 +246,10 @@ meta_put(struct store *st, const char *key, struct dt_errbuf *e)
 {
 	sqlite3_stmt *s =
 	    stmt_get(st, "INSERT OR REPLACE INTO meta (key, value) VALUES (?, '1')", e);
-	int rc;
 	if (!s)
 		return DT_EDB;
 	bind_text(s, 1, key);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? DT_OK : db_fail(st, e, "meta");
+	return stmt_done(st, s, "meta", e);
 }
 
 /* Move an auto-created node to a new address (serve restarted with another --listen). */
@@ -285,10 +274,8 @@ follow_address(struct store *st, int64_t id, const struct store_node *n, struct 
 		return DT_EDB;
 	bind_text(s, 1, n->address);
 	sqlite3_bind_int64(s, 2, id);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_fail(st, e, "node");
+	if ((rc = stmt_done(st, s, "node", e)) != DT_OK)
+		return rc;
 	if (sqlite3_changes(st->db) == 0)
 		return DT_OK;
 	if ((rc = change_log(st, "node", n->name, e)) != DT_OK)
@@ -396,10 +383,7 @@ store_cmgroup_foreach(struct store *st, int (*fn)(const struct store_cm_group *g
 		if ((stop = fn(&g, arg)) != 0)
 			break;
 	}
-	sqlite3_finalize(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, e, "cm_group");
-	return stop;
+	return stmt_walk_end(st, s, rc, stop, "cm_group", e);
 }
 
 int
@@ -420,8 +404,5 @@ store_node_foreach(struct store *st, int (*fn)(const struct store_node *n, void 
 		if ((stop = fn(&n, arg)) != 0)
 			break;
 	}
-	sqlite3_finalize(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, e, "node");
-	return stop;
+	return stmt_walk_end(st, s, rc, stop, "node", e);
 }

@@ -54,6 +54,15 @@ int tx_end(struct store *st, int rc, struct dt_errbuf *e);
  * the field "device". */
 int device_key_mac(const char *key, char mac[13], struct dt_errbuf *e);
 
+/* store_stmt.c */
+/* Step s (a statement that returns no rows) once and reset it: DT_OK, or DT_EDB naming what. */
+int stmt_done(struct store *st, sqlite3_stmt *s, const char *what, struct dt_errbuf *e);
+/* End a foreach walk over s (from stmt_fresh; finalized here) whose last sqlite3_step returned
+ * rc: the callback's non-zero stop value when it ended the walk, DT_EDB naming what when a step
+ * failed, else DT_OK. */
+int stmt_walk_end(struct store *st, sqlite3_stmt *s, int rc, int stop, const char *what,
+		  struct dt_errbuf *e);
+
 /* store_changes.c */
 /* Append (kind, key) to the change log inside the caller's transaction. */
 int change_log(struct store *st, const char *kind, const char *key, struct dt_errbuf *e);

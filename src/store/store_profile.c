@@ -111,8 +111,5 @@ store_sip_profile_foreach(struct store *st,
 		if ((stop = fn(&sp, arg)) != 0)
 			break;
 	}
-	sqlite3_finalize(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, e, "sip_profile");
-	return stop;
+	return stmt_walk_end(st, s, rc, stop, "sip_profile", e);
 }

@@ -80,18 +80,7 @@ store_pool_foreach(struct store *st, int (*fn)(const struct store_pool *p, void 
 		if ((stop = fn(&p, arg)) != 0)
 			break;
 	}
-	sqlite3_finalize(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, e, "device_pool");
-	return stop;
-}
-
-static int
-step_done(struct store *st, sqlite3_stmt *s, const char *what, struct dt_errbuf *e)
-{
-	int rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? DT_OK : db_fail(st, e, what);
+	return stmt_walk_end(st, s, rc, stop, "device_pool", e);
 }
 
 /* A new date/time group for pool p: CMLocal's values with p's replacements. */
@@ -121,7 +110,7 @@ datetime_create(struct store *st, const struct store_pool *p, int64_t *tid, stru
 	bind_text(s, 2, p->tz_windows);
 	bind_text(s, 3, p->tz_olson);
 	bind_text(s, 4, p->date_template);
-	if ((rc = step_done(st, s, "datetime_group", e)) != DT_OK)
+	if ((rc = stmt_done(st, s, "datetime_group", e)) != DT_OK)
 		return rc;
 	*tid = sqlite3_last_insert_rowid(st->db);
 	for (int i = 0; i < p->n_ntp && i < STORE_MAX_NTP; i++) {
@@ -135,7 +124,7 @@ datetime_create(struct store *st, const struct store_pool *p, int64_t *tid, stru
 		sqlite3_bind_int64(s, 1, *tid);
 		sqlite3_bind_int(s, 2, i);
 		bind_text(s, 3, p->ntp[i]);
-		if ((rc = step_done(st, s, "datetime_ntp", e)) != DT_OK)
+		if ((rc = stmt_done(st, s, "datetime_ntp", e)) != DT_OK)
 			return rc;
 	}
 	return DT_OK;
@@ -183,7 +172,7 @@ pool_insert(struct store *st, const struct store_pool *p, struct dt_errbuf *e)
 	bind_text(s, 4, p->region);
 	bind_text(s, 5, p->user_locale);
 	bind_text(s, 6, p->network_locale);
-	if ((rc = step_done(st, s, "device_pool", e)) != DT_OK)
+	if ((rc = stmt_done(st, s, "device_pool", e)) != DT_OK)
 		return rc;
 	return change_log(st, "pool", p->name, e);
 }
@@ -366,10 +355,7 @@ store_dial_rule_foreach(struct store *st, const char *rules,
 		if ((stop = fn(&r, arg)) != 0)
 			break;
 	}
-	sqlite3_finalize(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, e, "dial_rule");
-	return stop;
+	return stmt_walk_end(st, s, rc, stop, "dial_rule", e);
 }
 
 int
@@ -390,10 +376,7 @@ store_ringtone_foreach(struct store *st, int (*fn)(const struct store_ringtone *
 		if ((stop = fn(&r, arg)) != 0)
 			break;
 	}
-	sqlite3_finalize(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, e, "ringtone");
-	return stop;
+	return stmt_walk_end(st, s, rc, stop, "ringtone", e);
 }
 
 int
@@ -422,8 +405,5 @@ store_firmware_foreach(struct store *st, const char *model,
 		if ((stop = fn(&f, arg)) != 0)
 			break;
 	}
-	sqlite3_finalize(s);
-	if (!stop && rc != SQLITE_DONE)
-		return db_fail(st, e, "firmware_load");
-	return stop;
+	return stmt_walk_end(st, s, rc, stop, "firmware_load", e);
 }

@@ -84,10 +84,8 @@ ring_remove(struct store *st, const char *file_name, struct dt_errbuf *e)
 	if (!s)
 		return DT_EDB;
 	bind_text(s, 1, file_name);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
-		return db_fail(st, e, "ringtone");
+	if ((rc = stmt_done(st, s, "ringtone", e)) != DT_OK)
+		return rc;
 	if (sqlite3_changes(st->db) == 0)
 		return dt_errf(e, DT_ENOENT, "file: no ringtone '%s' (see dialtone ringtone list)",
 			       file_name);

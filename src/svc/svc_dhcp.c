@@ -54,6 +54,7 @@ struct dhcp_svc {
 	struct store_dhcp_writer *w;
 	int udp_fd, if_fd, pkt_fd, ifindex;
 	uint32_t server_id, if_addr;
+	const char *listen; /* the IPv4 listen address, text */
 	struct event *udp_ev, *if_ev, *tick_ev, *batch_ev;
 	int64_t data_version, change_seq, last_expire;
 	int reload_subnets, reload_nodes;
@@ -164,7 +165,8 @@ persist(struct dhcp_svc *s, const struct dhcp_reply *r, const char *dev)
 	if (r->n_persist == 0)
 		return 0;
 	if (s->pend) {
-		struct timeval tv = {0, (suseconds_t)s->conf->dhcp.persist_batch_ms * 1000};
+		int ms = s->conf->dhcp.persist_batch_ms;
+		struct timeval tv = {ms / 1000, (suseconds_t)(ms % 1000) * 1000};
 		if (!s->n_pend && !evtimer_pending(s->batch_ev, NULL))
 			evtimer_add(s->batch_ev, &tv);
 		rc = store_dhcp_writer_begin(s->w, &e);
@@ -269,10 +271,25 @@ process(struct dhcp_svc *s, size_t n, const struct sockaddr_in *from)
 		dt_log(DT_INFO, "dhcp", dev, "NAK: %s", r->why);
 		break;
 	default:
-		if (s->msg.msg_type == DHCP_INFORM)
+		if (s->msg.msg_type == DHCP_INFORM) {
 			s->informs++;
-		else
-			s->acks++;
+			break;
+		}
+		s->acks++;
+		/* One INFO line per granted lease (ISC and Kea do the same): with the device column
+		 * it lets `grep SEP…` follow a phone from DHCP to TFTP to REGISTER. */
+		if (dt_log_enabled(DT_INFO)) {
+			char ya[16], via[24] = "direct";
+			if (s->msg.giaddr)
+				snprintf(via, sizeof via, "relay %s",
+					 store_dhcp_ip_text(s->msg.giaddr, a));
+			dt_log(DT_INFO, "dhcp", dev, "ACK %s lease %us via %s",
+			       store_dhcp_ip_text(r->out.yiaddr, ya),
+			       r->persist[0].lease.expires > now
+				   ? (unsigned)(r->persist[0].lease.expires - now)
+				   : 0u,
+			       via);
+		}
 	}
 	if (dt_log_enabled(DT_DEBUG))
 		log_options(&r->out, dev, r->out.yiaddr);
@@ -400,6 +417,19 @@ add_event(struct dhcp_svc *s, struct event **ev, int fd, short what, event_callb
 
 static void dhcp_stop(void *state);
 
+/* DHCP is IPv4: serve it on the first IPv4 address of [server] listen (a node may also listen on
+ * ::1 for the other services). */
+static int
+pick_listen(const struct dt_conf *c, uint32_t *addr, const char **text, struct dt_errbuf *e)
+{
+	for (int i = 0; i < c->n_listen; i++)
+		if (store_dhcp_ip_parse("listen", c->listen[i], addr, e) == DT_OK) {
+			*text = c->listen[i];
+			return DT_OK;
+		}
+	return dt_errf(e, DT_EINVAL, "dhcp: no IPv4 address in --listen (DHCP is IPv4 only)");
+}
+
 static int
 load_all(struct dhcp_svc *s, struct dt_errbuf *e)
 {
@@ -436,9 +466,8 @@ dhcp_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 	s->base = ctx->base;
 	s->conf = c;
 	s->st = ctx->store;
-	if (store_dhcp_ip_parse("dhcp: listen address", ctx->listen_addr, &s->server_id, e) !=
-	    DT_OK)
-		return DT_EINVAL;
+	if ((rc = pick_listen(c, &s->server_id, &s->listen, e)) != DT_OK)
+		return rc;
 	if (c->dhcp.interface[0] && (rc = dhcp_sock_packet(c->dhcp.interface, &s->pkt_fd,
 							   &s->ifindex, &s->if_addr, e)) != DT_OK)
 		return rc;
@@ -450,7 +479,7 @@ dhcp_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 		dt_log(DT_WARN, "dhcp", NULL,
 		       "listen address %s is not the address of %s: server identifier is the "
 		       "interface's",
-		       ctx->listen_addr, c->dhcp.interface);
+		       s->listen, c->dhcp.interface);
 	if (dhcp_server_new(&cfg, &s->srv) != DT_OK)
 		return dt_errf(e, DT_ENOMEM, "dhcp: out of memory");
 	if ((rc = load_all(s, e)) != DT_OK ||
@@ -476,9 +505,9 @@ dhcp_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 		return dt_errf(e, DT_EIO, "dhcp: cannot register an event");
 	s->last_expire = time(NULL);
 	dt_log(DT_INFO, "dhcp", NULL,
-	       "serving relays on %s:%d%s%s; leases written %s (persist_batch_ms=%d)",
-	       ctx->listen_addr, c->dhcp.port, c->dhcp.interface[0] ? ", direct clients on " : "",
-	       c->dhcp.interface, s->pend ? "in group commits" : "one transaction per change",
+	       "serving relays on %s:%d%s%s; leases written %s (persist_batch_ms=%d)", s->listen,
+	       c->dhcp.port, c->dhcp.interface[0] ? ", direct clients on " : "", c->dhcp.interface,
+	       s->pend ? "in group commits" : "one transaction per change",
 	       c->dhcp.persist_batch_ms);
 	return DT_OK;
 }

@@ -110,30 +110,56 @@ prov_reload(struct sip_svc *s, struct dt_errbuf *e)
 	return rc;
 }
 
+#define REJECT_LOGS_PER_S 20 /* rejection/malformed lines per second before they are summed up */
+
+/* Whether one more rejection line may be written this second: a scanner or a broken phone sending
+ * thousands of bad requests gets 20 lines a second and one "suppressed" count, not a log flood. */
 static void
-log_outcome(const struct reg_outcome *oc, const struct sip_msg *m, const struct reg_src *src)
+log_flush(struct sip_svc *s, time_t now)
+{
+	if (now == s->log_second)
+		return;
+	if (s->log_suppressed)
+		dt_log(DT_WARN, "sip", NULL, "%llu more rejected or malformed requests not logged",
+		       (unsigned long long)s->log_suppressed);
+	s->log_second = now;
+	s->log_lines = 0;
+	s->log_suppressed = 0;
+}
+
+static int
+log_budget(struct sip_svc *s)
+{
+	log_flush(s, time(NULL));
+	if (s->log_lines < REJECT_LOGS_PER_S) {
+		s->log_lines++;
+		return 1;
+	}
+	s->log_suppressed++;
+	return 0;
+}
+
+static void
+log_outcome(struct sip_svc *s, const struct reg_outcome *oc, const struct sip_msg *m,
+	    const struct reg_src *src)
 {
 	const char *dev = oc->device[0] ? oc->device : NULL;
 	const char *tr = reg_transport_name(src->transport);
-	int method_len = (int)m->method_name.len;
-	if (oc->event == REG_EV_REGISTER)
-		dt_log(DT_INFO, "sip", dev, "registered %s from %s:%u/%s", oc->aor, src->ip,
-		       src->port, tr);
-	else if (oc->event == REG_EV_UNREGISTER)
-		dt_log(DT_INFO, "sip", dev, "unregistered %s from %s:%u/%s", oc->aor, src->ip,
-		       src->port, tr);
-	else if (oc->status >= 400 && !oc->quiet)
-		dt_log(DT_WARN, "sip", dev, "%.*s %s from %s:%u/%s answered %d %s", method_len,
-		       m->method_name.p, oc->aor[0] ? oc->aor : "-", src->ip, src->port, tr,
-		       oc->status, oc->why ? oc->why : "");
-	else if (oc->status >= 400 && oc->status != 401)
-		dt_log(DT_INFO, "sip", dev, "%.*s %s from %s:%u/%s answered %d %s", method_len,
-		       m->method_name.p, oc->aor[0] ? oc->aor : "-", src->ip, src->port, tr,
-		       oc->status, oc->why ? oc->why : "");
-	else
-		dt_log(DT_DEBUG, "sip", dev, "%.*s %s from %s:%u/%s answered %d %s", method_len,
-		       m->method_name.p, oc->aor[0] ? oc->aor : "-", src->ip, src->port, tr,
-		       oc->status, oc->why ? oc->why : "");
+	int method_len = (int)m->method_name.len, level;
+	if (oc->event == REG_EV_REGISTER || oc->event == REG_EV_UNREGISTER) {
+		dt_log(DT_INFO, "sip", dev, "%s %s from %s:%u/%s",
+		       oc->event == REG_EV_REGISTER ? "registered" : "unregistered", oc->aor,
+		       src->ip, src->port, tr);
+		return;
+	}
+	/* an ordinary miss (unknown AOR, a challenge) is info or debug, a real rejection a warning
+	 */
+	level = oc->status < 400 || oc->status == 401 ? DT_DEBUG : oc->quiet ? DT_INFO : DT_WARN;
+	if (!dt_log_enabled(level) || (level >= DT_INFO && !log_budget(s)))
+		return;
+	dt_log(level, "sip", dev, "%.*s %s from %s:%u/%s answered %d %s", method_len,
+	       m->method_name.p, oc->aor[0] ? oc->aor : "-", src->ip, src->port, tr, oc->status,
+	       oc->why ? oc->why : "");
 }
 
 int
@@ -146,14 +172,15 @@ sip_svc_process(struct sip_svc *s, struct sip_msg *m, int parse_rc, const struct
 	if (parse_rc != DT_OK) {
 		s->n_bad++;
 		n = reg_reject_malformed(s->reg, m, out, cap);
-		dt_log(DT_WARN, "sip", NULL, "malformed message from %s:%u/%s: %s%s", src->ip,
-		       src->port, reg_transport_name(src->transport), sip_fault_why(m->fault),
-		       n > 0 ? "" : " (dropped)");
+		if (dt_log_enabled(DT_WARN) && log_budget(s))
+			dt_log(DT_WARN, "sip", NULL, "malformed message from %s:%u/%s: %s%s",
+			       src->ip, src->port, reg_transport_name(src->transport),
+			       sip_fault_why(m->fault), n > 0 ? "" : " (dropped)");
 		return n;
 	}
 	n = reg_handle(s->reg, m, src, time(NULL), out, cap, &oc);
 	if (n > 0 || oc.status)
-		log_outcome(&oc, m, src);
+		log_outcome(s, &oc, m, src);
 	if (n > 0)
 		s->n_tx++;
 	return n;
@@ -194,6 +221,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	time_t now = time(NULL);
 	reg_expire(s->reg, now);
 	sip_net_reap(s, now);
+	log_flush(s, now);
 	if (store_sip_control_queued(s->ctx->store, send_control, s, &e) != DT_OK)
 		dt_log(DT_WARN, "sip", NULL, "control queue: %s", e.msg);
 }

@@ -55,6 +55,9 @@ struct sip_svc {
 	char *rxbuf;	/* SIP_UDP_BATCH × (SIP_UDP_MAX + 1) */
 	char *txbuf;	/* SIP_UDP_BATCH × SIP_TX_MAX */
 	time_t last_limit_log;
+	time_t log_second; /* rejection log budget (svc_sip.c log_budget) */
+	unsigned log_lines;
+	unsigned long long log_suppressed;
 	/* counters for stats() */
 	uint64_t n_rx, n_tx, n_retrans, n_bad, n_conn_refused, n_persist_fail;
 };

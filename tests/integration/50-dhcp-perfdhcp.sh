@@ -1,7 +1,8 @@
 #!/bin/sh
 # summary: perfdhcp (Kea) in relay mode against `dialtone serve --only dhcp` on a namespaced
 # loopback: 300 DORAs with no drop, unique addresses, tshark decodes every reply without
-# malformed warnings, kill -9 + restart hands no stored address to another client, a subnet
+# malformed warnings, kill -9 + restart hands no stored address to another client and (in
+# group-commit mode) loses no ACKed lease, a subnet
 # added while serving applies without restart, pool exhaustion is warned about and visible,
 # malformed packets are logged and survived.
 # Needs: root (ip netns), perfdhcp (kea-admin), tshark, python3.
@@ -66,6 +67,55 @@ for l in b:
         assert a[l["ip"]] == l["mac"], (l, a[l["ip"]])
 PY
 
+# 2b. group commit with a long window ([dhcp] persist_batch_ms = 1500): 20 relayed DORAs in
+# parallel, kill -9 the moment the last ACK arrives, well inside the window; every ACKed lease
+# must be back after the restart, which holds only because ACKs wait for their batch's commit.
+# (A python relay here: perfdhcp gives up on ACKs that take longer than a few hundred ms.)
+printf '[dhcp]\npersist_batch_ms = 1500\n' >"$D/dialtone.conf"
+stop_serve KILL
+start_serve "$SRV"
+nsx python3 - "$SRV" "$REL" >"$D/acked.txt" <<'PY' || fail "relayed DORA in batch mode"
+import socket, struct, sys, time
+srv, rel = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((rel, 67))
+s.settimeout(0.2)
+def msg(mac, typ, extra=b""):
+    h = struct.pack("!BBBBIHH", 1, 1, 6, 1, 0x2b000000 + mac[5], 0, 0) + bytes(8)
+    h += bytes(4) + socket.inet_aton(rel) + mac + bytes(10 + 64 + 128)
+    return h + bytes([99, 130, 83, 99, 53, 1, typ]) + extra + b"\xff"
+macs = [bytes([0, 0x1e, 0x4d, 0, 0, i]) for i in range(1, 21)]
+def collect(want, typ, n):
+    got, end = {}, time.time() + 5
+    while len(got) < n and time.time() < end:
+        try:
+            r, _ = s.recvfrom(1500)
+        except socket.timeout:
+            continue
+        if r[242] == typ:
+            got[r[28:34]] = r[16:20]
+    return got
+for m in macs:
+    s.sendto(msg(m, 1), (srv, 67))
+offers = collect(macs, 2, 20)
+for m, ip in offers.items():
+    s.sendto(msg(m, 3, bytes([50, 4]) + ip + bytes([54, 4]) + socket.inet_aton(srv)), (srv, 67))
+t0 = time.time()
+acks = collect(macs, 5, len(offers))
+assert len(acks) == 20, len(acks)
+assert time.time() - t0 > 0.5, "ACKs did not wait for the group commit"
+for ip in acks.values():
+    print(socket.inet_ntoa(ip))
+PY
+stop_serve KILL
+rm -f "$D/dialtone.conf"
+start_serve "$SRV"
+dt dhcp leases >"$D/leases2b.txt"
+while read -r ip; do
+	grep -q "^$ip .* bound " "$D/leases2b.txt" || fail "ACKed lease $ip lost on kill -9 in batch mode"
+done <"$D/acked.txt"
+[ "$(wc -l <"$D/acked.txt")" = 20 ] || fail "expected 20 ACKs"
+
 # 3. an unknown relay gets nothing; adding its subnet applies live
 nsx ip addr add 127.1.$N.2/8 dev lo
 dt dhcp subnet delete 127.0.0.0/8 >/dev/null || fail "subnet delete"
@@ -80,15 +130,15 @@ nsx perfdhcp -4 -W 500000 -l 127.1.$N.2 -r 10 -R 5 -n 5 "$SRV" >"$D/perf4.out" 2
 
 # 4. pool exhaustion: 5 addresses, 12 clients; the pool fills, a warning line says so, and
 # `dhcp subnet list` shows it full
-nsx ip addr add 127.200.$N.2/8 dev lo
-dt dhcp subnet add 127.200.0.0/16 --pool 127.200.1.10-127.200.1.14 >/dev/null || fail "subnet add 3"
+nsx ip addr add 127.201.$N.2/8 dev lo
+dt dhcp subnet add 127.201.0.0/16 --pool 127.201.1.10-127.201.1.14 >/dev/null || fail "subnet add 3"
 sleep 0.6
-nsx perfdhcp -4 -W 500000 -l 127.200.$N.2 -r 50 -R 12 -n 12 "$SRV" >"$D/perf5.out" 2>&1
+nsx perfdhcp -4 -W 500000 -l 127.201.$N.2 -r 50 -R 12 -n 12 "$SRV" >"$D/perf5.out" 2>&1
 acks=$(sed -n '/REQUEST-ACK/,$ s/^received packets: //p' "$D/perf5.out" | head -n 1)
 [ "$acks" = 5 ] || fail "expected 5 ACKs from a 5-address pool, got '$acks'"
-grep -q "pool of 127.200.0.0/16 exhausted: 5 of 5 addresses in use" "$D/serve.log" ||
+grep -q "pool of 127.201.0.0/16 exhausted: 5 of 5 addresses in use" "$D/serve.log" ||
 	fail "no exhaustion warning"
-dt dhcp subnet list | grep -q "^127.200.0.0/16 .* 5/5 " || fail "subnet list does not show 5/5"
+dt dhcp subnet list | grep -q "^127.201.0.0/16 .* 5/5 " || fail "subnet list does not show 5/5"
 
 # 5. malformed datagrams: logged, survived
 nsx python3 - "$SRV" <<'PY'

@@ -107,4 +107,8 @@ PY
 grep -q "connection limit 4 reached" "$D/serve.log" || fail "limit not logged"
 grep -q "malformed message from 127.0.65.2" "$D/serve.log" || fail "malformed not logged"
 grep -q "unfinished after 30s" "$D/serve.log" || fail "slow sender not logged"
+# the flood of 3,000 unknown AORs is summed up, not logged line by line
+n=$(grep -c "answered 404" "$D/serve.log")
+[ "$n" -lt 600 ] || fail "$n lines for the 404 flood"
+grep -q "more rejected or malformed requests not logged" "$D/serve.log" || fail "no suppression line"
 echo "65-sip-robust: ok"

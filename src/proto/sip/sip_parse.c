@@ -203,7 +203,7 @@ sip_msg_parse(const char *buf, size_t len, int flags, size_t max_len, struct sip
 {
 	struct dt_cur c = cur_init(buf, len);
 	struct dt_slice line;
-	int f;
+	int f, sf, status_line;
 	m->n_hdrs = 0;
 	m->fault = SIP_F_NONE;
 	m->has_content_length = 0;
@@ -219,15 +219,18 @@ sip_msg_parse(const char *buf, size_t len, int flags, size_t max_len, struct sip
 	m->buf = (const char *)c.p;
 	if (!next_line(&c, &line))
 		goto incomplete;
-	if (line.len >= 4 && memcmp(line.p, "SIP/", 4) == 0)
-		f = parse_status_line(m, line);
-	else
-		f = parse_request_line(m, line);
-	if (f != SIP_F_NONE)
-		return fault(m, f);
+	status_line = line.len >= 4 && memcmp(line.p, "SIP/", 4) == 0;
+	sf = status_line ? parse_status_line(m, line) : parse_request_line(m, line);
+	/* After a bad start line the header lines are still read, best effort, so the 400 can copy
+	 * Via, From, To, Call-ID and CSeq (RFC 4475 §3.1.2.8: answer, do not drop). */
+	if (sf != SIP_F_NONE)
+		m->is_request = !status_line;
 	for (;;) {
-		if (!next_line(&c, &line))
+		if (!next_line(&c, &line)) {
+			if (sf != SIP_F_NONE)
+				break;
 			goto incomplete;
+		}
 		if (line.len == 0)
 			break;
 		struct dt_cur lc = sip_cur(line);
@@ -236,11 +239,16 @@ sip_msg_parse(const char *buf, size_t len, int flags, size_t max_len, struct sip
 			f = fold_header(m, line);
 		else
 			f = add_header(m, line);
-		if (f != SIP_F_NONE)
+		if (f != SIP_F_NONE) {
+			if (sf != SIP_F_NONE)
+				break;
 			return fault(m, f);
+		}
 	}
 	for (int i = 0; i < m->n_hdrs; i++)
 		m->hdrs[i].value = rtrim(m->hdrs[i].value);
+	if (sf != SIP_F_NONE)
+		return fault(m, sf);
 	f = frame_body(m, &c, flags, max_len);
 	if (f == DT_OK)
 		m->len += (size_t)(m->buf - buf); /* count the skipped leading CRLFs as consumed */

@@ -1,6 +1,7 @@
 # summary: helpers for the SIP integration tests (6x-*.sh): a data dir with provisioned phones,
 # `dialtone serve --only sip` on the test's own loopback address, cleanup by PID.
-# Source after setting ADDR (127.0.6N.1). Sets D (data dir), SERVE_PID.
+# Source after setting ADDR (127.0.6N.1). Sets D (data dir), SERVE_PID. KEEP=1 keeps D for a
+# post-mortem.
 
 set -u
 : "${DIALTONE:=build/dialtone}"

@@ -3,14 +3,14 @@
  * touches only the files a change affects. */
 #include "dt_test.h"
 #include "prov_test.h"
+#include "store_fixture.h"
 
 #include <unistd.h>
 
 #include "core/log.h"
 
 struct env {
-	char dir[64];
-	struct store *st;
+	struct store_fixture db;
 	struct prov *p;
 };
 
@@ -28,27 +28,18 @@ must(int rc, const struct dt_errbuf *e)
 static void
 add_device(struct store *st, const char *mac, const char *model, const char *pool)
 {
-	struct store_device d;
 	struct dt_errbuf e = {0, ""};
-	memset(&d, 0, sizeof d);
-	snprintf(d.mac, sizeof d.mac, "%s", mac);
-	snprintf(d.model, sizeof d.model, "%s", model);
-	snprintf(d.pool, sizeof d.pool, "%s", pool);
-	must(store_device_add(st, &d, &e), &e);
+	must(store_fixture_device(st, mac, model, pool, &e), &e);
 }
 
+/* Every DN gets the digest password "pw" + DN. */
 static void
 add_line(struct store *st, const char *dn, const char *device, int button, const char *display)
 {
-	struct store_line l;
 	struct dt_errbuf e = {0, ""};
-	memset(&l, 0, sizeof l);
-	snprintf(l.dn, sizeof l.dn, "%s", dn);
-	snprintf(l.device, sizeof l.device, "%s", device);
-	snprintf(l.display, sizeof l.display, "%s", display);
-	snprintf(l.password, sizeof l.password, "pw%s", dn);
-	l.button = button;
-	must(store_line_add(st, &l, &e), &e);
+	char pw[40];
+	snprintf(pw, sizeof pw, "pw%s", dn);
+	must(store_fixture_line(st, dn, device, button, display, pw, &e), &e);
 }
 
 /* Three devices: A and B in Default (group Default: cm1), C in P2 (group G2: cm2).
@@ -62,29 +53,27 @@ setup(void **state)
 	struct store_pool pool;
 
 	dt_log_set_level(DT_LOG_OFF);
-	snprintf(v->dir, sizeof v->dir, "/tmp/dt-prov-XXXXXX");
-	assert_non_null(mkdtemp(v->dir));
-	must(store_open(v->dir, &v->st, &e), &e);
-	must(store_node_ensure(v->st, "cm1", "10.0.0.10", "tftp,http,sip", &e), &e);
+	assert_int_equal(store_fixture_open(&v->db, "prov"), 0);
+	must(store_node_ensure(v->db.st, "cm1", "10.0.0.10", "tftp,http,sip", &e), &e);
 	memset(&n, 0, sizeof n);
 	snprintf(n.name, sizeof n.name, "cm2");
 	snprintf(n.address, sizeof n.address, "10.0.0.11");
 	snprintf(n.services, sizeof n.services, "sip");
-	must(store_node_add(v->st, &n, &e), &e);
-	must(store_cmgroup_add(v->st, "G2", &e), &e);
-	must(store_cmgroup_add_member(v->st, "G2", "cm2", -1, 0, 0, &e), &e);
+	must(store_node_add(v->db.st, &n, &e), &e);
+	must(store_cmgroup_add(v->db.st, "G2", &e), &e);
+	must(store_cmgroup_add_member(v->db.st, "G2", "cm2", -1, 0, 0, &e), &e);
 	memset(&pool, 0, sizeof pool);
 	snprintf(pool.name, sizeof pool.name, "P2");
 	snprintf(pool.cm_group, sizeof pool.cm_group, "G2");
-	must(store_pool_add(v->st, &pool, &e), &e);
-	add_device(v->st, "0000000000AA", "8851", "");
-	add_device(v->st, "0000000000BB", "7841", "");
-	add_device(v->st, "0000000000CC", "8861", "P2");
-	add_line(v->st, "1001", A, 1, "Alice");
-	add_line(v->st, "2001", A, 2, "Shared");
-	add_line(v->st, "2001", B, 1, "");
-	add_line(v->st, "3001", C, 1, "Carol");
-	must(prov_open(v->st, NULL, &v->p, &e), &e);
+	must(store_pool_add(v->db.st, &pool, &e), &e);
+	add_device(v->db.st, "0000000000AA", "8851", "");
+	add_device(v->db.st, "0000000000BB", "7841", "");
+	add_device(v->db.st, "0000000000CC", "8861", "P2");
+	add_line(v->db.st, "1001", A, 1, "Alice");
+	add_line(v->db.st, "2001", A, 2, "Shared");
+	add_line(v->db.st, "2001", B, 1, "");
+	add_line(v->db.st, "3001", C, 1, "Carol");
+	must(prov_open(v->db.st, NULL, &v->p, &e), &e);
 	*state = v;
 	return 0;
 }
@@ -93,11 +82,8 @@ static int
 teardown(void **state)
 {
 	struct env *v = *state;
-	char cmd[128];
 	prov_close(v->p);
-	store_close(v->st);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", v->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(store_fixture_close(&v->db), 0);
 	free(v);
 	return 0;
 }
@@ -199,7 +185,7 @@ test_two_builds_byte_identical(void **state)
 	struct dt_errbuf e = {0, ""};
 	struct prov *p2;
 	struct cmp c = {0};
-	must(prov_open(v->st, NULL, &p2, &e), &e);
+	must(prov_open(v->db.st, NULL, &p2, &e), &e);
 	c.other = p2;
 	prov_file_foreach(v->p, compare, &c);
 	assert_int_equal(c.total, 8);
@@ -223,9 +209,9 @@ test_device_change_rebuilds_only_that_device(void **state)
 	struct dt_errbuf e = {0, ""};
 	struct prov_file *old = prov_file_get(v->p, B ".cnf.xml");
 
-	must(store_device_get(v->st, B, &d, &e), &e);
+	must(store_device_get(v->db.st, B, &d, &e), &e);
 	snprintf(d.load, sizeof d.load, "sip78xx.12-8-1-0001-455");
-	must(store_device_update(v->st, &d, &e), &e);
+	must(store_device_update(v->db.st, &d, &e), &e);
 	assert_int_equal(refresh(v->p), 1);
 	assert_int_equal(version(v->p, B), 2);
 	assert_int_equal(version(v->p, A), 1);
@@ -245,7 +231,7 @@ test_shared_line_change_rebuilds_every_device_showing_it(void **state)
 	struct env *v = *state;
 	struct dt_errbuf e = {0, ""};
 	/* 2001 leaves B: B loses the line and A's copy is no longer shared. */
-	must(store_line_unassign(v->st, "2001", B, &e), &e);
+	must(store_line_unassign(v->db.st, "2001", B, &e), &e);
 	assert_int_equal(refresh(v->p), 2);
 	assert_int_equal(version(v->p, A), 2);
 	assert_int_equal(version(v->p, B), 2);
@@ -257,7 +243,7 @@ test_shared_line_change_rebuilds_every_device_showing_it(void **state)
 	assert_int_equal(pt_count(d, "//sipLines/line"), 0);
 	xmlFreeDoc(d);
 	/* And back: both flip again. */
-	add_line(v->st, "2001", B, 1, "");
+	add_line(v->db.st, "2001", B, 1, "");
 	assert_int_equal(refresh(v->p), 2);
 	assert_int_equal(version(v->p, A), 3);
 	assert_int_equal(version(v->p, C), 1);
@@ -269,7 +255,7 @@ test_pool_change_rebuilds_its_devices(void **state)
 	struct env *v = *state;
 	struct dt_errbuf e = {0, ""};
 	/* A second member for the Default group: A, B and XMLDefault change; C (P2) does not. */
-	must(store_cmgroup_add_member(v->st, "Default", "cm2", -1, 0, 0, &e), &e);
+	must(store_cmgroup_add_member(v->db.st, "Default", "cm2", -1, 0, 0, &e), &e);
 	assert_int_equal(refresh(v->p), 3);
 	assert_int_equal(version(v->p, A), 2);
 	assert_int_equal(version(v->p, B), 2);
@@ -291,20 +277,20 @@ test_delete_and_failing_validation_unpublish(void **state)
 	struct dt_errbuf e = {0, ""};
 	struct store_pool pool;
 
-	must(store_device_delete(v->st, C, &e), &e);
+	must(store_device_delete(v->db.st, C, &e), &e);
 	assert_int_equal(refresh(v->p), 1);
 	assert_null(prov_file_get(v->p, C ".cnf.xml"));
 	assert_int_equal(version(v->p, A), 1);
 
 	/* A pool whose CallManager group has no member: the phone could not register, so its file
 	 * fails validation and is not served; the others are untouched. */
-	must(store_cmgroup_add(v->st, "Empty", &e), &e);
+	must(store_cmgroup_add(v->db.st, "Empty", &e), &e);
 	memset(&pool, 0, sizeof pool);
 	snprintf(pool.name, sizeof pool.name, "P3");
 	snprintf(pool.cm_group, sizeof pool.cm_group, "Empty");
-	must(store_pool_add(v->st, &pool, &e), &e);
-	add_device(v->st, "0000000000DD", "8851", "P3");
-	add_line(v->st, "4001", "SEP0000000000DD", 1, "Dan");
+	must(store_pool_add(v->db.st, &pool, &e), &e);
+	add_device(v->db.st, "0000000000DD", "8851", "P3");
+	add_line(v->db.st, "4001", "SEP0000000000DD", 1, "Dan");
 	refresh(v->p);
 	assert_null(prov_file_get(v->p, "SEP0000000000DD.cnf.xml"));
 	assert_int_equal(version(v->p, A), 1);
@@ -317,7 +303,7 @@ test_delete_and_failing_validation_unpublish(void **state)
 	/* A full build sees the same. */
 	struct prov *p2;
 	struct prov_build_stats bs;
-	must(prov_open(v->st, NULL, &p2, &e), &e);
+	must(prov_open(v->db.st, NULL, &p2, &e), &e);
 	prov_last_build(p2, &bs);
 	assert_int_equal(bs.failed, 1);
 	assert_int_equal(prov_file_why(p2, "SEP0000000000DD.cnf.xml", why, sizeof why), 1);
@@ -330,9 +316,9 @@ test_mac_change_renames_the_file(void **state)
 	struct env *v = *state;
 	struct store_device d;
 	struct dt_errbuf e = {0, ""};
-	must(store_device_get(v->st, C, &d, &e), &e);
+	must(store_device_get(v->db.st, C, &d, &e), &e);
 	snprintf(d.mac, sizeof d.mac, "0000000000EE");
-	must(store_device_update(v->st, &d, &e), &e);
+	must(store_device_update(v->db.st, &d, &e), &e);
 	assert_int_equal(refresh(v->p), 2); /* one file gone, one new */
 	assert_null(prov_file_get(v->p, C ".cnf.xml"));
 	struct prov_file *f = prov_file_get(v->p, "SEP0000000000EE.cnf.xml");
@@ -352,17 +338,17 @@ test_threaded_build_matches_single_thread(void **state)
 	struct cmp c = {0};
 	char mac[13], dev[16], dn[16];
 
-	must(store_begin(v->st, &e), &e);
+	must(store_begin(v->db.st, &e), &e);
 	for (int i = 0; i < 1500; i++) {
 		snprintf(mac, sizeof mac, "0B00%08X", i);
 		snprintf(dev, sizeof dev, "SEP%s", mac);
 		snprintf(dn, sizeof dn, "5%05d", i);
-		add_device(v->st, mac, i % 2 ? "8851" : "7821", "");
-		add_line(v->st, dn, dev, 1, "User");
+		add_device(v->db.st, mac, i % 2 ? "8851" : "7821", "");
+		add_line(v->db.st, dn, dev, 1, "User");
 	}
-	must(store_commit(v->st, &e), &e);
-	must(prov_open(v->st, NULL, &multi, &e), &e);
-	must(prov_open(v->st, NULL, &single, &e), &e);
+	must(store_commit(v->db.st, &e), &e);
+	must(prov_open(v->db.st, NULL, &multi, &e), &e);
+	must(prov_open(v->db.st, NULL, &single, &e), &e);
 	multi->threads = 2;
 	single->threads = 1;
 	must(prov_build_full(multi, NULL, &e), &e);

@@ -11,40 +11,7 @@
 
 #include "core/embedded.h"
 #include "store/store.h"
-
-struct fx {
-	char dir[64];
-	struct store *st;
-};
-
-static int
-setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof *f);
-	struct dt_errbuf e = {0, ""};
-	snprintf(f->dir, sizeof f->dir, "/tmp/dt-store-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	if (store_open(f->dir, &f->st, &e) != DT_OK) {
-		fprintf(stderr, "store_open: %s\n", e.msg);
-		return -1;
-	}
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-	char cmd[128];
-	store_close(f->st);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
+#include "store_fixture.h"
 
 static int64_t
 count(struct store *st, const char *sql)
@@ -59,33 +26,10 @@ count(struct store *st, const char *sql)
 	return n;
 }
 
-static int
-add_dev(struct store *st, const char *mac, const char *model, struct dt_errbuf *e)
-{
-	struct store_device d;
-	memset(&d, 0, sizeof d);
-	snprintf(d.mac, sizeof d.mac, "%s", mac);
-	snprintf(d.model, sizeof d.model, "%s", model);
-	return store_device_add(st, &d, e);
-}
-
-static int
-add_line(struct store *st, const char *dn, const char *dev, int button, const char *display,
-	 struct dt_errbuf *e)
-{
-	struct store_line l;
-	memset(&l, 0, sizeof l);
-	snprintf(l.dn, sizeof l.dn, "%s", dn);
-	snprintf(l.device, sizeof l.device, "%s", dev ? dev : "");
-	snprintf(l.display, sizeof l.display, "%s", display ? display : "");
-	l.button = button;
-	return store_line_add(st, &l, e);
-}
-
 static void
 test_migrations_and_seed(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct store_pool p;
 	struct store_sip_profile sp;
@@ -138,7 +82,7 @@ count_model(const struct store_model *m, void *arg)
 static void
 test_model_catalogue(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct store_model m;
 	int n = 0, rows = 0;
@@ -175,7 +119,7 @@ exec_sql(struct store *st, const char *sql)
 static void
 test_model_catalogue_resync(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct store_model m;
 	struct store *again;
@@ -184,7 +128,7 @@ test_model_catalogue_resync(void **state)
 			"INSERT INTO model VALUES ('X1', 'Gone', 1, 1, 'p', 'l', 'd', 'j', 'v');"
 			"INSERT INTO model VALUES ('X2', 'Used', 2, 1, 'p', 'l', 'd', 'j', 'v');"
 			"UPDATE meta SET value = 'stale' WHERE key = 'models_tsv'");
-	assert_int_equal(add_dev(f->st, "0000000000D1", "X2", &e), DT_OK);
+	assert_int_equal(store_fixture_device(f->st, "0000000000D1", "X2", NULL, &e), DT_OK);
 	int64_t mark = count(f->st, "SELECT max(seq) FROM change_log");
 	assert_int_equal(store_open(f->dir, &again, &e), DT_OK);
 	assert_int_equal(store_model_get(again, "8851", &m, &e), DT_OK);
@@ -203,7 +147,7 @@ test_model_catalogue_resync(void **state)
 static void
 test_change_log_bounded(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct store *again;
 	int64_t top;
@@ -290,7 +234,7 @@ set_field(struct store_device *d, const char *f, const char *v)
 static void
 test_device_validation(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct store_device d, got;
 	static const struct {
@@ -379,15 +323,16 @@ log_change(int64_t seq, const char *kind, const char *key, void *arg)
 static void
 test_update_delete_and_change_log(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct store_device d;
 	struct seen s = {""};
 	int64_t last = 0, mark;
 
 	assert_int_equal(store_changes_last(f->st, &mark, &e), DT_OK);
-	assert_int_equal(add_dev(f->st, "001122334455", "8861", &e), DT_OK);
-	assert_int_equal(add_line(f->st, "2001", "SEP001122334455", 0, "Alice", &e), DT_OK);
+	assert_int_equal(store_fixture_device(f->st, "001122334455", "8861", NULL, &e), DT_OK);
+	assert_int_equal(store_fixture_line(f->st, "2001", "SEP001122334455", 0, "Alice", NULL, &e),
+			 DT_OK);
 	assert_int_equal(store_device_get(f->st, "001122334455", &d, &e), DT_OK);
 	snprintf(d.mac, sizeof d.mac, "00112233445A");
 	snprintf(d.description, sizeof d.description, "replaced phone");
@@ -397,7 +342,8 @@ test_update_delete_and_change_log(void **state)
 	/* Its line followed it. */
 	assert_int_equal(count(f->st, "SELECT count(*) FROM line_appearance"), 1);
 	/* A model with too few buttons for its lines is refused. */
-	assert_int_equal(add_line(f->st, "2002", "SEP00112233445A", 5, NULL, &e), DT_OK);
+	assert_int_equal(store_fixture_line(f->st, "2002", "SEP00112233445A", 5, NULL, NULL, &e),
+			 DT_OK);
 	snprintf(d.model, sizeof d.model, "7821");
 	assert_int_equal(store_device_update(f->st, &d, &e), DT_ERANGE);
 	assert_true(strncmp(e.msg, "model:", 6) == 0);
@@ -435,35 +381,45 @@ line_row(const struct store_line *l, void *arg)
 static void
 test_shared_line_and_conflicts(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct lines x = {""};
 	struct store_line l;
 
-	assert_int_equal(add_dev(f->st, "0000000000A1", "8851", &e), DT_OK);
-	assert_int_equal(add_dev(f->st, "0000000000A2", "7821", &e), DT_OK);
-	assert_int_equal(add_line(f->st, "1000", "SEP0000000000A1", 0, "Reception", &e), DT_OK);
-	assert_int_equal(add_line(f->st, "1000", "0000000000a2", 2, NULL, &e), DT_OK);
-	assert_int_equal(add_line(f->st, "1001", "SEP0000000000A1", 0, NULL, &e), DT_OK);
-	assert_int_equal(add_line(f->st, "1002", NULL, 0, "Unassigned", &e), DT_OK);
+	assert_int_equal(store_fixture_device(f->st, "0000000000A1", "8851", NULL, &e), DT_OK);
+	assert_int_equal(store_fixture_device(f->st, "0000000000A2", "7821", NULL, &e), DT_OK);
+	assert_int_equal(
+	    store_fixture_line(f->st, "1000", "SEP0000000000A1", 0, "Reception", NULL, &e), DT_OK);
+	assert_int_equal(store_fixture_line(f->st, "1000", "0000000000a2", 2, NULL, NULL, &e),
+			 DT_OK);
+	assert_int_equal(store_fixture_line(f->st, "1001", "SEP0000000000A1", 0, NULL, NULL, &e),
+			 DT_OK);
+	assert_int_equal(store_fixture_line(f->st, "1002", NULL, 0, "Unassigned", NULL, &e), DT_OK);
 	int64_t log = count(f->st, "SELECT count(*) FROM change_log");
 
 	/* Conflicts, each naming its field, none writing. */
-	assert_int_equal(add_line(f->st, "1000", "SEP0000000000A1", 3, NULL, &e), DT_ECONFLICT);
+	assert_int_equal(store_fixture_line(f->st, "1000", "SEP0000000000A1", 3, NULL, NULL, &e),
+			 DT_ECONFLICT);
 	assert_true(strncmp(e.msg, "dn:", 3) == 0);
-	assert_int_equal(add_line(f->st, "1003", "SEP0000000000A1", 1, NULL, &e), DT_ECONFLICT);
+	assert_int_equal(store_fixture_line(f->st, "1003", "SEP0000000000A1", 1, NULL, NULL, &e),
+			 DT_ECONFLICT);
 	assert_true(strncmp(e.msg, "button:", 7) == 0);
-	assert_int_equal(add_line(f->st, "1003", "SEP0000000000A2", 3, NULL, &e), DT_ERANGE);
+	assert_int_equal(store_fixture_line(f->st, "1003", "SEP0000000000A2", 3, NULL, NULL, &e),
+			 DT_ERANGE);
 	assert_true(strncmp(e.msg, "button:", 7) == 0);
-	assert_int_equal(add_line(f->st, "1000", "SEP0000000000A2", 1, "Other", &e), DT_ECONFLICT);
+	assert_int_equal(store_fixture_line(f->st, "1000", "SEP0000000000A2", 1, "Other", NULL, &e),
+			 DT_ECONFLICT);
 	assert_true(strncmp(e.msg, "display:", 8) == 0);
-	assert_int_equal(add_line(f->st, "1002", NULL, 0, NULL, &e), DT_EEXIST);
-	assert_int_equal(add_line(f->st, "10 00", "SEP0000000000A1", 0, NULL, &e), DT_EINVAL);
-	assert_true(strncmp(e.msg, "dn:", 3) == 0);
-	assert_int_equal(add_line(f->st, "1004", "SEP0000000000A1", 0, "Bad \"quote", &e),
+	assert_int_equal(store_fixture_line(f->st, "1002", NULL, 0, NULL, NULL, &e), DT_EEXIST);
+	assert_int_equal(store_fixture_line(f->st, "10 00", "SEP0000000000A1", 0, NULL, NULL, &e),
 			 DT_EINVAL);
+	assert_true(strncmp(e.msg, "dn:", 3) == 0);
+	assert_int_equal(
+	    store_fixture_line(f->st, "1004", "SEP0000000000A1", 0, "Bad \"quote", NULL, &e),
+	    DT_EINVAL);
 	assert_true(strncmp(e.msg, "display:", 8) == 0);
-	assert_int_equal(add_line(f->st, "1005", "SEP0000000000FF", 0, NULL, &e), DT_ENOENT);
+	assert_int_equal(store_fixture_line(f->st, "1005", "SEP0000000000FF", 0, NULL, NULL, &e),
+			 DT_ENOENT);
 	assert_true(strncmp(e.msg, "device:", 7) == 0);
 	/* 1003 and 1005 were new DNs: the failed appearance must not leave them behind. */
 	assert_int_equal(store_line_get(f->st, "1003", &l, &e), DT_ENOENT);
@@ -471,8 +427,10 @@ test_shared_line_and_conflicts(void **state)
 	assert_int_equal(count(f->st, "SELECT count(*) FROM change_log"), log);
 
 	/* The 7821's two buttons: 1000 on 2, next free is 1, then none. */
-	assert_int_equal(add_line(f->st, "1006", "SEP0000000000A2", 0, NULL, &e), DT_OK);
-	assert_int_equal(add_line(f->st, "1007", "SEP0000000000A2", 0, NULL, &e), DT_ERANGE);
+	assert_int_equal(store_fixture_line(f->st, "1006", "SEP0000000000A2", 0, NULL, NULL, &e),
+			 DT_OK);
+	assert_int_equal(store_fixture_line(f->st, "1007", "SEP0000000000A2", 0, NULL, NULL, &e),
+			 DT_ERANGE);
 
 	assert_int_equal(store_line_foreach(f->st, NULL, line_row, &x, &e), DT_OK);
 	assert_string_equal(x.text, "1000@SEP0000000000A1/1;1000@SEP0000000000A2/2;"
@@ -507,16 +465,19 @@ dev_lines_row(const struct store_device *d, const struct store_line *l, int n, v
 static void
 test_device_lines_walk(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct lines x = {""};
 
-	assert_int_equal(add_dev(f->st, "0000000000E2", "8851", &e), DT_OK);
-	assert_int_equal(add_dev(f->st, "0000000000E1", "8851", &e), DT_OK);
-	assert_int_equal(add_dev(f->st, "0000000000E3", "8851", &e), DT_OK);
-	assert_int_equal(add_line(f->st, "5002", "SEP0000000000E1", 4, NULL, &e), DT_OK);
-	assert_int_equal(add_line(f->st, "5001", "SEP0000000000E1", 2, NULL, &e), DT_OK);
-	assert_int_equal(add_line(f->st, "5001", "SEP0000000000E3", 1, NULL, &e), DT_OK);
+	assert_int_equal(store_fixture_device(f->st, "0000000000E2", "8851", NULL, &e), DT_OK);
+	assert_int_equal(store_fixture_device(f->st, "0000000000E1", "8851", NULL, &e), DT_OK);
+	assert_int_equal(store_fixture_device(f->st, "0000000000E3", "8851", NULL, &e), DT_OK);
+	assert_int_equal(store_fixture_line(f->st, "5002", "SEP0000000000E1", 4, NULL, NULL, &e),
+			 DT_OK);
+	assert_int_equal(store_fixture_line(f->st, "5001", "SEP0000000000E1", 2, NULL, NULL, &e),
+			 DT_OK);
+	assert_int_equal(store_fixture_line(f->st, "5001", "SEP0000000000E3", 1, NULL, NULL, &e),
+			 DT_OK);
 	assert_int_equal(store_device_lines_foreach(f->st, dev_lines_row, &x, &e), DT_OK);
 	assert_string_equal(x.text,
 			    "SEP0000000000E1:2=5001/SEP0000000000E1,4=5002/SEP0000000000E1,;"
@@ -526,13 +487,14 @@ test_device_lines_walk(void **state)
 static void
 test_transactions_roll_back(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	int64_t log = count(f->st, "SELECT count(*) FROM change_log");
 
 	assert_int_equal(store_begin(f->st, &e), DT_OK);
-	assert_int_equal(add_dev(f->st, "0000000000B1", "8841", &e), DT_OK);
-	assert_int_equal(add_line(f->st, "3001", "SEP0000000000B1", 1, NULL, &e), DT_OK);
+	assert_int_equal(store_fixture_device(f->st, "0000000000B1", "8841", NULL, &e), DT_OK);
+	assert_int_equal(store_fixture_line(f->st, "3001", "SEP0000000000B1", 1, NULL, NULL, &e),
+			 DT_OK);
 	store_rollback(f->st);
 	assert_int_equal(count(f->st, "SELECT count(*) FROM device"), 0);
 	assert_int_equal(count(f->st, "SELECT count(*) FROM line"), 0);
@@ -540,11 +502,13 @@ test_transactions_roll_back(void **state)
 
 	/* A failing call inside a transaction undoes only itself. */
 	assert_int_equal(store_begin(f->st, &e), DT_OK);
-	assert_int_equal(add_dev(f->st, "0000000000B1", "8841", &e), DT_OK);
-	assert_int_equal(add_line(f->st, "3001", "SEP0000000000B1", 9, NULL, &e), DT_ERANGE);
-	assert_int_equal(add_dev(f->st, "0000000000B2", "8841", &e), DT_OK);
+	assert_int_equal(store_fixture_device(f->st, "0000000000B1", "8841", NULL, &e), DT_OK);
+	assert_int_equal(store_fixture_line(f->st, "3001", "SEP0000000000B1", 9, NULL, NULL, &e),
+			 DT_ERANGE);
+	assert_int_equal(store_fixture_device(f->st, "0000000000B2", "8841", NULL, &e), DT_OK);
 	/* The failed add's change-log rows were rolled back: the same DN added now is logged. */
-	assert_int_equal(add_line(f->st, "3001", "SEP0000000000B2", 1, NULL, &e), DT_OK);
+	assert_int_equal(store_fixture_line(f->st, "3001", "SEP0000000000B2", 1, NULL, NULL, &e),
+			 DT_OK);
 	assert_int_equal(store_commit(f->st, &e), DT_OK);
 	assert_int_equal(count(f->st, "SELECT count(*) FROM device"), 2);
 	assert_int_equal(count(f->st, "SELECT count(*) FROM line"), 1);
@@ -557,7 +521,7 @@ test_transactions_roll_back(void **state)
 static void
 test_second_connection_sees_commit(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct store *other;
 	struct store_device d;
@@ -567,7 +531,7 @@ test_second_connection_sees_commit(void **state)
 	assert_int_equal(store_data_version(other, &v1, &e), DT_OK);
 	assert_int_equal(store_data_version(other, &v2, &e), DT_OK);
 	assert_true(v1 == v2);
-	assert_int_equal(add_dev(f->st, "0000000000C1", "8865", &e), DT_OK);
+	assert_int_equal(store_fixture_device(f->st, "0000000000C1", "8865", NULL, &e), DT_OK);
 	assert_int_equal(store_data_version(other, &v3, &e), DT_OK);
 	assert_true(v3 != v2);
 	assert_int_equal(store_device_get(other, "SEP0000000000C1", &d, &e), DT_OK);
@@ -578,7 +542,7 @@ test_second_connection_sees_commit(void **state)
 static void
 test_nodes_groups_pools(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct store_cm_group g;
 	struct store_pool p;
@@ -668,18 +632,18 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_migrations_and_seed, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_model_catalogue, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_model_catalogue_resync, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_change_log_bounded, setup, teardown),
+	    STORE_FIXTURE_TEST(test_migrations_and_seed),
+	    STORE_FIXTURE_TEST(test_model_catalogue),
+	    STORE_FIXTURE_TEST(test_model_catalogue_resync),
+	    STORE_FIXTURE_TEST(test_change_log_bounded),
 	    cmocka_unit_test(test_mac_forms),
-	    cmocka_unit_test_setup_teardown(test_device_validation, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_update_delete_and_change_log, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_shared_line_and_conflicts, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_device_lines_walk, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_transactions_roll_back, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_second_connection_sees_commit, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_nodes_groups_pools, setup, teardown),
+	    STORE_FIXTURE_TEST(test_device_validation),
+	    STORE_FIXTURE_TEST(test_update_delete_and_change_log),
+	    STORE_FIXTURE_TEST(test_shared_line_and_conflicts),
+	    STORE_FIXTURE_TEST(test_device_lines_walk),
+	    STORE_FIXTURE_TEST(test_transactions_roll_back),
+	    STORE_FIXTURE_TEST(test_second_connection_sees_commit),
+	    STORE_FIXTURE_TEST(test_nodes_groups_pools),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

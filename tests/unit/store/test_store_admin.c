@@ -11,38 +11,9 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store_fixture.h"
 #include "store/store_dhcp.h"
 #include "store/store_dhcp_lookup.h"
-
-struct fx {
-	char dir[64];
-	struct store *st;
-};
-
-static int
-setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof *f);
-	struct dt_errbuf e = {0, ""};
-	snprintf(f->dir, sizeof f->dir, "/tmp/dt-store-admin-XXXXXX");
-	if (!mkdtemp(f->dir) || store_open(f->dir, &f->st, &e) != DT_OK)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-	char cmd[128];
-	store_close(f->st);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
 
 /* Count change-log rows after seq `since` of (kind, key). */
 struct logcount {
@@ -100,7 +71,7 @@ collect_loads(const struct store_load *l, void *arg)
 static void
 test_load_add_default_delete(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct store_load l;
 	char list[512] = "";
@@ -186,7 +157,7 @@ collect_rings(const struct store_ringtone *r, void *arg)
 static void
 test_ringtones(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct store_ringtone r;
 	char list[256] = "";
@@ -220,7 +191,7 @@ test_ringtones(void **state)
 static void
 test_sip_profiles(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct store_sip_profile sp;
 	int64_t seq = last_seq(f->st);
@@ -251,7 +222,7 @@ test_sip_profiles(void **state)
 static void
 test_lease_by_ip(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct store_dhcp_writer *w;
 	struct store_dhcp_lease l;
@@ -282,10 +253,10 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_load_add_default_delete, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_ringtones, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_sip_profiles, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_lease_by_ip, setup, teardown),
+	    STORE_FIXTURE_TEST(test_load_add_default_delete),
+	    STORE_FIXTURE_TEST(test_ringtones),
+	    STORE_FIXTURE_TEST(test_sip_profiles),
+	    STORE_FIXTURE_TEST(test_lease_by_ip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,48 +10,15 @@
 #include <unistd.h>
 
 #include "store/store.h"
+#include "store_fixture.h"
 #include "store/store_sip.h"
 #include "store/store_sip_list.h"
-
-struct fx {
-	char dir[64];
-	struct store *st;
-};
-
-static int
-setup(void **state)
-{
-	struct fx *f = calloc(1, sizeof *f);
-	struct dt_errbuf e = {0, ""};
-	snprintf(f->dir, sizeof f->dir, "/tmp/dt-store-siplist-XXXXXX");
-	if (!mkdtemp(f->dir) || store_open(f->dir, &f->st, &e) != DT_OK)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fx *f = *state;
-	char cmd[128];
-	store_close(f->st);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-	if (system(cmd) != 0)
-		return -1;
-	free(f);
-	return 0;
-}
 
 static void
 add_dev(struct store *st, const char *mac)
 {
 	struct dt_errbuf e = {0, ""};
-	struct store_device d;
-	memset(&d, 0, sizeof d);
-	snprintf(d.mac, sizeof d.mac, "%s", mac);
-	snprintf(d.model, sizeof d.model, "8851");
-	assert_int_equal(store_device_add(st, &d, &e), DT_OK);
+	assert_int_equal(store_fixture_device(st, mac, "8851", NULL, &e), DT_OK);
 }
 
 struct walk {
@@ -84,7 +51,7 @@ on_dev(const struct store_device *d, void *arg)
 static void
 test_merge_walk(void **state)
 {
-	struct fx *f = *state;
+	struct store_fixture *f = *state;
 	struct dt_errbuf e = {0, ""};
 	struct walk w = {f->st, NULL, "", 0};
 
@@ -119,7 +86,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_merge_walk, setup, teardown),
+	    STORE_FIXTURE_TEST(test_merge_walk),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
