@@ -98,8 +98,8 @@ dt_conf_defaults(struct dt_conf *c)
 	c->http.port = 6970;
 	c->http.max_connections = 4096;
 	c->dhcp.port = 67;
-	/* Group commit by default: ACKs wait for their batch's commit, so no ACKed lease is lost and
-	 * the CPU per DORA is about half the per-change cost (docs/benchmarks.md, DHCP). */
+	/* Group commit by default: ACKs wait for their batch's commit, so no ACKed lease is lost
+	 * and the CPU per DORA is about half the per-change cost (docs/benchmarks.md, DHCP). */
 	c->dhcp.persist_batch_ms = 10;
 	c->sip.port = 5060;
 	c->sip.tls_port = 5061;
