@@ -10,7 +10,7 @@ M=00:11:22:33:44:55
 S=SEP001122334455
 
 "$DIALTONE" --data "$D" device add --mac $M --model 8851 >/dev/null 2>"$D/err" ||
-	skip "cannot provision a phone: $(head -n 1 "$D/err")"
+	fail "cannot provision a phone: $(head -n 1 "$D/err")"
 "$DIALTONE" --data "$D" line add --dn 2001 --device $S --display "Lab <one>" \
 	--password s3cret >/dev/null 2>"$D/err" || fail "line add: $(cat "$D/err")"
 "$DIALTONE" --data "$D" device add --mac 001122334466 --model 7841 >/dev/null || fail "add 2"

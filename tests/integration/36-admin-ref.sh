@@ -17,7 +17,7 @@ NEW=sip88xx.15-0-1-0001-7
 DT() { "$DIALTONE" --data "$D" "$@"; }
 
 DT device add --mac 001122334455 --model 8851 >/dev/null 2>"$D/err" ||
-	skip "cannot provision a phone: $(head -n 1 "$D/err")"
+	fail "cannot provision a phone: $(head -n 1 "$D/err")"
 DT device add --mac 001122334466 --model 8851 --load sip88xx.own-1 >/dev/null || fail "add $O"
 DT device add --mac 001122334477 --model 7841 >/dev/null || fail "add $P"
 DT line add --dn 3601 --device $P >/dev/null || fail "line add"
