@@ -124,8 +124,9 @@ prov_reload(struct sip_svc *s, struct dt_errbuf *e)
 	rc = prov_load(s, e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == DT_OK)
-		dt_log(DT_DEBUG, "sip", NULL, "provisioning cache loaded in %ld ms",
-		       (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
+		dt_log(
+		    DT_DEBUG, "sip", NULL, "provisioning cache loaded in %ld ms",
+		    (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
 	return rc;
 }
 
