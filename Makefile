@@ -66,7 +66,11 @@ unit: all tests
 integration: all
 	sh tests/run_integration.sh $(O)
 
-test: unit integration
+# Sequential on purpose: integration tests bind fixed loopback addresses and ports, so two
+# suites must never run at once, even under make -j.
+test:
+	$(MAKE) unit
+	$(MAKE) integration
 
 asan:
 	$(MAKE) O=build-asan SAN=1 unit
@@ -79,7 +83,10 @@ bench: all
 	sh bench/run
 
 # Everything CI runs (.ci/run): style, unit + integration tests, the same under ASan+UBSan, fuzzers.
-check: format-check test asan
+check:
+	$(MAKE) format-check
+	$(MAKE) test
+	$(MAKE) asan
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-15} sh fuzz/run.sh
 
 format-check:
