@@ -26,7 +26,7 @@ KM_ADDR=127.0.70.2
 SIPP_ADDR=127.0.70.3
 
 echo "== SIP parser: dialtone vs libosip2"
-if cc $CFLAGS bench/bench_sip_parse.c src/proto/sip/*.c -losipparser2 -o "$B/bench_sip_parse" 2>"$B/cc.log"; then
+if cc $CFLAGS bench/bench_sip_parse.c src/proto/sip/*.c -losipparser2 -lcrypto -o "$B/bench_sip_parse" 2>"$B/cc.log"; then
 	"$B/bench_sip_parse" -n20000 tests/vectors/sip/cisco-register-first.txt \
 		tests/vectors/sip/cisco-keepalive-backup.txt fuzz/corpus/sip/resp-401.txt \
 		../shared/real-world/sip/rfc4475/wsinv.dat

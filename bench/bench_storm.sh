@@ -3,13 +3,19 @@
 # one `dialtone serve`, then the same storm against kea-dhcp4 + in.tftpd (tftpd-hpa) + nginx on
 # 6970 + Kamailio serving the same generated files, in one run; prints time until all registered,
 # phones/s, server CPU seconds per 1,000 phones (from /proc), peak memory of servers and storm,
-# and the peer/dialtone ratio.
+# and the peer/dialtone ratio. Then the growth over SIP/UDP (transportLayerProtocol 2, set with
+# `sipprofile set --transport udp`) for dialtone alone: 10,000 and 50,000 phones by default. Over
+# UDP the server holds no socket per phone; the storm spreads over worker processes by itself
+# when N is above what one process's open-file limit holds (`storm --procs`, said on stderr).
 #
 # Everything runs inside a network namespace this script creates (dt-storm-bench), so kea can
 # bind an address it needs on `lo` and nothing touches the host's loopback; the namespace and
 # every process started here are removed on exit. Bounded: each storm has --max-seconds.
 # Usage: sh bench/bench_storm.sh [N ...]   (env: STORM_RATE (default: all phones at once),
-# STORM_RETRIES, STORM_PEERS=0 to run dialtone only, DIALTONE)
+# STORM_RETRIES, STORM_PEERS=0 to run dialtone only, STORM_KEEP=1 keeps the work directory,
+# STORM_UDP_SIZES (default "10000 50000";
+# "" = none), STORM_UDP_RATE (starts/s of the UDP rows, default 5000: keeps the phones fetching
+# files at once under [http] max_connections), DIALTONE)
 set -u
 : "${DIALTONE:=build/dialtone}"
 DIALTONE=$(cd "$(dirname "$DIALTONE")" && pwd)/$(basename "$DIALTONE")
@@ -17,6 +23,8 @@ SIZES=${*:-1000 10000}
 RATE=${STORM_RATE:-}
 RETRIES=${STORM_RETRIES:-6}
 PEERS_ON=${STORM_PEERS:-1}
+UDP_SIZES=${STORM_UDP_SIZES-10000 50000}
+UDP_RATE=${STORM_UDP_RATE-2000}
 NS=dt-storm-bench
 ADDR=127.0.78.1
 RELAY=127.1.0.1
@@ -30,7 +38,7 @@ cleanup() {
 	sleep 0.3
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
 	ip netns del "$NS" 2>/dev/null
-	rm -rf "$W"
+	if [ "${STORM_KEEP:-0}" = 1 ]; then echo "bench_storm: kept $W"; else rm -rf "$W"; fi
 }
 trap cleanup EXIT INT TERM
 
@@ -74,22 +82,28 @@ wait_port() { # PROTO PORT
 	echo "bench_storm: nothing listens on $ADDR $1/$2"
 	exit 1
 }
-# storm N LABEL: run the storm in the namespace; prints "seconds phones_per_s registered failed
-# storm_MB" from its table.
+# storm N LABEL [RATE]: run the storm in the namespace; prints "seconds phones_per_s registered
+# failed storm_MB procs storm_cpu_s" from its table (storm_MB: the sum of the workers' peaks with
+# --procs; storm CPU: user+system of the storm and its workers, from /usr/bin/time).
 storm() {
-	$IN sh -c "ulimit -n 65536 2>/dev/null; exec /usr/bin/time -f 'maxrss %M' \"$DIALTONE\" storm \
-		--phones $1 --server $ADDR --relay $RELAY ${RATE:+--rate $RATE} --retries $RETRIES \
-		--timeout 1000 --max-seconds 60" >"$W/storm-$2-$1.txt" 2>&1
+	r=${3-$RATE}
+	# Bounded: 60 s, plus N/R when starts are paced (the storm's own default bound).
+	b=$(echo "$1 ${r:-0}" | awk '{printf "%d", 60 + ($2 > 0 ? $1 / $2 : 0)}')
+	$IN sh -c "ulimit -n 65536 2>/dev/null; exec /usr/bin/time -f 'maxrss %M cpu %U %S' \"$DIALTONE\" storm \
+		--phones $1 --server $ADDR --relay $RELAY ${r:+--rate $r} --retries $RETRIES \
+		--timeout 1000 --max-seconds $b" >"$W/storm-$2-$1.txt" 2>&1
 	awk '/^phones:/ {reg = $4; fail = $6}
 	     /time until the last phone registered/ {t = $7}
 	     /^phones per second/ {ps = $NF}
-	     /^maxrss/ {mb = $2 / 1024}
-	     END {printf "%s %s %s %s %d", t, ps, reg, fail, mb}' "$W/storm-$2-$1.txt"
+	     /^processes:/ {procs = $2; wmb = $(NF - 1)}
+	     /^maxrss/ {mb = $2 / 1024; cpu = $4 + $5}
+	     END {if (procs > 1) mb = wmb + mb; else procs = 1
+		  printf "%s %s %s %s %d %d %.1f", t, ps, reg, fail, mb, procs, cpu}' "$W/storm-$2-$1.txt"
 }
 
 # The cluster: one node, one subnet for the relay, N phones by bulk import (docs/csv.md).
-setup_data() { # N
-	D=$W/dt-$1
+setup_data() { # N [udp]
+	D=$W/dt-$1${2:-}
 	mkdir -p "$D"
 	"$DIALTONE" --data "$D" node add cm1 --address "$ADDR" >/dev/null &&
 		"$DIALTONE" --data "$D" cmgroup add-member Default cm1 --priority 0 >/dev/null &&
@@ -101,10 +115,14 @@ setup_data() { # N
 			printf "02DA7E%06X,SEP02DA7E%06X,8851,Default,storm %d,non-secure,,,,,,Standard SIP Profile,Standard Common Phone Profile,Standard User,,%d,Storm %d,,,storm-%d\n", i, i, i, 200000 + i, i, i
 	}' >"$W/phones-$1.csv"
 	"$DIALTONE" --data "$D" import "$W/phones-$1.csv" >/dev/null || { echo "bench_storm: import failed"; exit 1; }
+	if [ "${2:-}" = udp ]; then
+		"$DIALTONE" --data "$D" sipprofile set "Standard SIP Profile" --transport udp \
+			>/dev/null || { echo "bench_storm: sipprofile set failed"; exit 1; }
+	fi
 }
 
-run_dialtone() { # N
-	D=$W/dt-$1
+run_dialtone() { # N [udp]
+	D=$W/dt-$1${2:-}
 	$IN sh -c "ulimit -n 65536 2>/dev/null; exec \"$DIALTONE\" --data \"$D\" serve --listen $ADDR \
 		--only tftp,http,dhcp,sip --log-level warn --log-file \"$D/serve.log\"" >"$D/serve.out" 2>&1 &
 	SP=$!
@@ -113,10 +131,20 @@ run_dialtone() { # N
 	wait_port tcp 6970
 	sleep 0.5
 	c0=$(cpu $SP)
-	DT_RES=$(storm "$1" dialtone)
+	if [ "${2:-}" = udp ]; then
+		DT_RES=$(storm "$1" dialtone-udp "$UDP_RATE")
+	else
+		DT_RES=$(storm "$1" dialtone)
+	fi
 	c1=$(cpu $SP)
 	DT_CPU=$(echo "$c0 $c1" | awk '{printf "%.2f", $2 - $1}')
 	DT_MEM=$(rss $SP)
+	DT_FD=$(ls "/proc/$SP/fd" 2>/dev/null | wc -l)
+	if [ "${2:-}" = udp ]; then # the peer stack is not run for UDP rows: no files to copy
+		kill "$SP"
+		wait "$SP" 2>/dev/null
+		return
+	fi
 	# The files the phones fetched, as dialtone served them, for the peer stack (same bytes).
 	R=$W/root-$1
 	mkdir -p "$R"
@@ -162,23 +190,25 @@ run_peers() { # N
 	for p in $K $T $X $M; do wait "$p" 2>/dev/null; done
 }
 
-printf '%-8s %-9s %10s %10s %8s %7s %12s %10s %9s\n' phones stack "last reg s" "phones/s" \
-	registered failed "srv cpu s/1k" "srv MB" "storm MB"
+printf '%-8s %-9s %4s %10s %10s %8s %7s %12s %10s %9s %5s %11s\n' phones stack sip "last reg s" \
+	"phones/s" registered failed "srv cpu s/1k" "srv MB" "storm MB" procs "storm cpu s"
 for n in $SIZES; do
 	setup_data "$n"
 	run_dialtone "$n"
-	PEER_RES="- - - - -"
+	PEER_RES="- - - - - - -"
 	PEER_CPU=0
 	PEER_MEM=-
 	[ "$PEERS_ON" = 1 ] && run_peers "$n"
 	set -- $DT_RES
 	dt_t=$1
-	printf '%-8s %-9s %10s %10s %8s %7s %12s %10s %9s\n' "$n" dialtone "$1" "$2" "$3" "$4" \
-		"$(echo "$DT_CPU $n" | awk '{printf "%.3f", $1 * 1000 / $2}')" "$DT_MEM" "$5"
+	printf '%-8s %-9s %4s %10s %10s %8s %7s %12s %10s %9s %5s %11s\n' "$n" dialtone tcp "$1" "$2" \
+		"$3" "$4" "$(echo "$DT_CPU $n" | awk '{printf "%.3f", $1 * 1000 / $2}')" "$DT_MEM" \
+		"$5" "$6" "$7"
 	set -- $PEER_RES
 	[ "$PEERS_ON" = 1 ] &&
-		printf '%-8s %-9s %10s %10s %8s %7s %12s %10s %9s\n' "$n" peers "$1" "$2" "$3" "$4" \
-			"$(echo "$PEER_CPU $n" | awk '{printf "%.3f", $1 * 1000 / $2}')" "$PEER_MEM" "$5"
+		printf '%-8s %-9s %4s %10s %10s %8s %7s %12s %10s %9s %5s %11s\n' "$n" peers tcp "$1" \
+			"$2" "$3" "$4" "$(echo "$PEER_CPU $n" | awk '{printf "%.3f", $1 * 1000 / $2}')" \
+			"$PEER_MEM" "$5" 1 "$7"
 	for s in dialtone peers; do
 		[ -f "$W/storm-$s-$n.txt" ] || continue
 		sed -n '/^failed or unfinished by step/,/^Command exited/p' "$W/storm-$s-$n.txt" |
@@ -193,4 +223,20 @@ for n in $SIZES; do
 		else
 			printf "ratio (peers / dialtone) at %d phones: time %.2fx, server CPU %.2fx\n", $1,
 				($2 > 0 ? $3 / $2 : 0), ($5 > 0 ? $6 / $5 : 0) }'
+done
+
+# Growth over SIP/UDP, dialtone alone: server fds stay flat (no socket per phone), the storm
+# forks workers when one process's open-file limit would not hold N phones.
+for n in $UDP_SIZES; do
+	setup_data "$n" udp
+	run_dialtone "$n" udp
+	[ "${STORM_KEEP:-0}" = 1 ] || rm -rf "$W/dt-${n}udp" "$W/phones-$n.csv"
+	set -- $DT_RES
+	printf '%-8s %-9s %4s %10s %10s %8s %7s %12s %10s %9s %5s %11s\n' "$n" dialtone udp "$1" "$2" \
+		"$3" "$4" "$(echo "$DT_CPU $n" | awk '{printf "%.3f", $1 * 1000 / $2}')" "$DT_MEM" \
+		"$5" "$6" "$7"
+	echo "  dialtone udp $n: server open fds after the storm: $DT_FD; rate ${UDP_RATE:-all at once}/s"
+	grep '^dialtone: storm:' "$W/storm-dialtone-udp-$n.txt" | sed 's/^/  /'
+	sed -n '/^failed or unfinished by step/,/^Command exited/p' "$W/storm-dialtone-udp-$n.txt" |
+		grep -v '^Command exited' | sed "s/^/  dialtone-udp: /"
 done

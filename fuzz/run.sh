@@ -12,7 +12,7 @@ for f in fuzz/fuzz_*.c; do
 	p=$(basename "$f" .c | sed 's/^fuzz_//')
 	bin="$out/fuzz_$p"
 	clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Isrc -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -o "$bin" "$f" src/proto/"$p"/*.c $core
+		-fno-sanitize-recover=undefined -o "$bin" "$f" src/proto/"$p"/*.c $core -lcrypto
 	corpus="$out/corpus_$p"
 	mkdir -p "$corpus"
 	[ -d "fuzz/corpus/$p" ] && cp -n fuzz/corpus/"$p"/* "$corpus"/ 2>/dev/null || true

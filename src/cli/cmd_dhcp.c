@@ -6,6 +6,7 @@
  */
 #include "cli/cli.h"
 #include "cli/cli_args.h"
+#include "cli/cli_list.h"
 #include "cli/commands.h"
 #include "store/store.h"
 #include "store/store_dhcp.h"
@@ -176,7 +177,7 @@ subnet_json(const struct store_dhcp_subnet *sn)
 
 struct list_walk {
 	struct store *st;
-	json_t *arr;
+	struct cli_list *list;
 };
 
 struct use_count {
@@ -207,13 +208,14 @@ print_subnet(const struct store_dhcp_subnet *sn, void *arg)
 	json_t *j = subnet_json(sn);
 	char used[48];
 
+	if (!j)
+		return DT_ENOMEM;
 	if (store_dhcp_lease_foreach(w->st, count_use, &u, &e) != DT_OK)
 		u.in_use = -1;
-	if (w->arr) {
+	if (w->list->json) {
 		json_object_set_new(j, "pool_size", json_integer(size));
 		json_object_set_new(j, "in_use", json_integer(u.in_use));
-		json_array_append_new(w->arr, j);
-		return 0;
+		return cli_list_add(w->list, j);
 	}
 	snprintf(used, sizeof used, "%lld/%lld", u.in_use, size);
 	printf("%-18s %-31s %-13s %-15s %-5lld %-6lld %-22s %s%s%s\n",
@@ -244,10 +246,19 @@ json_flag(int argc, char **argv, const char *usage, int *json)
 }
 
 static int
+subnet_walk(struct store *st, struct cli_list *list, void *arg, struct dt_errbuf *e)
+{
+	struct list_walk w = {st, list};
+
+	if (!list->json)
+		printf("%-18s %-31s %-13s %-15s %-5s %-6s %-22s %s\n", "SUBNET", "POOL", "IN USE",
+		       "ROUTER", "VLAN", "LEASE", "TFTP (150)", "OPTIONS");
+	return store_dhcp_subnet_foreach(st, print_subnet, &w, e);
+}
+
+static int
 subnet_list(struct cli_ctx *cx, int argc, char **argv)
 {
-	struct dt_errbuf e = {0, ""};
-	struct list_walk w = {NULL, NULL};
 	int json, rc;
 
 	if ((rc = json_flag(argc, argv,
@@ -255,20 +266,7 @@ subnet_list(struct cli_ctx *cx, int argc, char **argv)
 			    "  IN USE: bound or declined pool addresses / pool size\n",
 			    &json)))
 		return rc < 0 ? CLI_OK : rc;
-	if (cli_store_open(cx, &w.st) != CLI_OK)
-		return CLI_FAIL;
-	if (json)
-		w.arr = json_array();
-	else
-		printf("%-18s %-31s %-13s %-15s %-5s %-6s %-22s %s\n", "SUBNET", "POOL", "IN USE",
-		       "ROUTER", "VLAN", "LEASE", "TFTP (150)", "OPTIONS");
-	rc = store_dhcp_subnet_foreach(w.st, print_subnet, &w, &e);
-	store_close(w.st);
-	if (rc != DT_OK) {
-		json_decref(w.arr);
-		return cli_report(&e);
-	}
-	return json ? cli_json_print(w.arr) : CLI_OK;
+	return cli_list_run(cx, json, subnet_walk, NULL);
 }
 
 static int
@@ -280,7 +278,8 @@ subnet_delete(struct cli_ctx *cx, int argc, char **argv)
 	int prefix, rc;
 
 	if (cli_wants_help(argc, argv)) {
-		fputs("usage: dialtone dhcp subnet delete CIDR   (its leases are deleted too)\n",
+		fputs("usage: dialtone dhcp subnet delete CIDR\n"
+		      "  its leases are deleted too; a running server drops them at once\n",
 		      stdout);
 		return CLI_OK;
 	}
@@ -302,7 +301,7 @@ static const char *const state_names[] = {"",	      "offered", "bound",
 					  "released", "expired", "declined"};
 
 struct lease_walk {
-	json_t *arr;
+	struct cli_list *list;
 	time_t now;
 };
 
@@ -324,29 +323,30 @@ print_lease(const struct store_dhcp_lease *l, void *arg)
 	gmtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	store_dhcp_ip_text(l->ip, ip);
-	if (w->arr) {
-		json_t *j = json_object();
-		json_object_set_new(j, "ip", json_string(ip));
-		json_object_set_new(j, "mac",
-				    json_string(l->state == STORE_DHCP_DECLINED ? "" : mac));
-		json_object_set_new(j, "state", json_string(state));
-		json_object_set_new(j, "expires", json_string(when));
-		json_object_set_new(j, "expires_unix", json_integer(l->expires));
-		json_object_set_new(j, "hostname", json_string(l->hostname));
-		json_array_append_new(w->arr, j);
-		return 0;
-	}
+	if (w->list->json)
+		return cli_list_add(w->list,
+				    json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "ip", ip, "mac",
+					      l->state == STORE_DHCP_DECLINED ? "" : mac, "state",
+					      state, "expires", when, "expires_unix",
+					      (json_int_t)l->expires, "hostname", l->hostname));
 	printf("%-15s %-17s %-8s %-20s %s\n", ip, mac, state, when,
 	       l->hostname[0] ? l->hostname : "-");
 	return 0;
 }
 
 static int
+lease_walk(struct store *st, struct cli_list *list, void *arg, struct dt_errbuf *e)
+{
+	struct lease_walk w = {list, time(NULL)};
+
+	if (!list->json)
+		printf("%-15s %-17s %-8s %-20s %s\n", "IP", "MAC", "STATE", "EXPIRES", "HOSTNAME");
+	return store_dhcp_lease_foreach(st, print_lease, &w, e);
+}
+
+static int
 leases(struct cli_ctx *cx, int argc, char **argv)
 {
-	struct dt_errbuf e = {0, ""};
-	struct lease_walk w = {NULL, time(NULL)};
-	struct store *st;
 	int json, rc;
 
 	if ((rc = json_flag(argc, argv,
@@ -354,19 +354,7 @@ leases(struct cli_ctx *cx, int argc, char **argv)
 			    "  every lease the server holds: address, MAC, state, expiry (UTC)\n",
 			    &json)))
 		return rc < 0 ? CLI_OK : rc;
-	if (cli_store_open(cx, &st) != CLI_OK)
-		return CLI_FAIL;
-	if (json)
-		w.arr = json_array();
-	else
-		printf("%-15s %-17s %-8s %-20s %s\n", "IP", "MAC", "STATE", "EXPIRES", "HOSTNAME");
-	rc = store_dhcp_lease_foreach(st, print_lease, &w, &e);
-	store_close(st);
-	if (rc != DT_OK) {
-		json_decref(w.arr);
-		return cli_report(&e);
-	}
-	return json ? cli_json_print(w.arr) : CLI_OK;
+	return cli_list_run(cx, json, lease_walk, NULL);
 }
 
 static int

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "core/mem.h"
@@ -20,7 +21,7 @@
 static const char storm_usage[] =
     "usage: dialtone storm --phones N --server ADDR [--rate R] [--macs FILE] [--provision]\n"
     "                      [--plot FILE.svg] [--relay ADDR] [--model M] [--timeout MS]\n"
-    "                      [--retries N] [--max-seconds S] [--log] [--json]\n\n"
+    "                      [--retries N] [--max-seconds S] [--procs P] [--log] [--json]\n\n"
     "Boots N simulated phones concurrently (one event loop, no thread per phone), each through\n"
     "the 14 steps of `dialtone phone boot`, leaving them registered until the storm ends.\n"
     "  --phones N        1..100000\n"
@@ -33,6 +34,10 @@ static const char storm_usage[] =
     "                    service on ADDR:6970 serves their configuration\n"
     "  --plot FILE.svg   registered phones over time and step latencies\n"
     "  --max-seconds S   hard bound on the storm (default 60 + N/R)\n"
+    "  --procs P         spread the phones over P worker processes (1..64); worker k relays\n"
+    "                    from ADDR+k (--relay), so ADDR..ADDR+P-1 must lie in the DHCP subnet.\n"
+    "                    Default: 1, or as many as the open-file limit needs (one socket per\n"
+    "                    registered phone), said on stderr\n"
     "  --log, --json     print every phone's console log (text or JSON lines) on stdout\n"
     "Exit status: 0 all registered, 1 any phone failed or did not finish, 2 bad usage.";
 
@@ -147,6 +152,42 @@ wait_served(struct in_addr server, const char *mac)
 	return p.status == 200 ? 0 : -1;
 }
 
+/* Raise the open-file limit to its hard limit, and pick the number of processes: the one asked,
+ * else as many as the limit needs (each registered phone holds one socket), said on stderr. */
+static int
+pick_procs(int phones, int asked)
+{
+	struct rlimit rl;
+	long nofile = 1024;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+			getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		nofile = rl.rlim_cur == RLIM_INFINITY ? 1L << 20 : (long)rl.rlim_cur;
+	}
+	int per = storm_phones_per_proc(nofile);
+	if (asked > 0) {
+		if ((phones + asked - 1) / asked > per)
+			fprintf(stderr,
+				"dialtone: storm: --procs %d leaves %d phones per process, above "
+				"the %d one process can hold (open-file limit %ld)\n",
+				asked, (phones + asked - 1) / asked, per, nofile);
+		return asked;
+	}
+	if (phones <= per)
+		return 1;
+	int n = (phones + per - 1) / per;
+	if (n > STORM_MAX_PROCS)
+		n = STORM_MAX_PROCS;
+	fprintf(stderr,
+		"dialtone: storm: %d phones exceed the %d one process can hold (open-file limit "
+		"%ld, one socket per phone): running %d processes (--procs %d)\n",
+		phones, per, nofile, n, n);
+	return n;
+}
+
 static int
 addr(const char *field, const char *s, struct in_addr *a)
 {
@@ -172,11 +213,12 @@ cmd_storm(struct cli_ctx *cx, int argc, char **argv)
 	    {"max-seconds", required_argument, NULL, 'x'},
 	    {"log", no_argument, NULL, 'l'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"procs", required_argument, NULL, 'N'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct storm_opts o = {.timeout_ms = 2000, .retries = 3};
 	const char *plot = NULL;
-	int prov = 0, have_server = 0, c, rc;
+	int prov = 0, have_server = 0, c, rc, procs = 0;
 	struct dt_errbuf e = {0, ""};
 
 	if (cli_wants_help(argc, argv)) {
@@ -236,6 +278,12 @@ cmd_storm(struct cli_ctx *cx, int argc, char **argv)
 				return cli_usage("storm: --max-seconds: '%s' not in 1..3600",
 						 optarg);
 			break;
+		case 'N':
+			procs = atoi(optarg);
+			if (procs < 1 || procs > STORM_MAX_PROCS)
+				return cli_usage("storm: --procs: '%s' not in 1..%d", optarg,
+						 STORM_MAX_PROCS);
+			break;
 		case 'l':
 			o.log = stdout;
 			break;
@@ -253,7 +301,10 @@ cmd_storm(struct cli_ctx *cx, int argc, char **argv)
 		return cli_usage("storm: --phones: required");
 	if (!have_server)
 		return cli_usage("storm: --server: required");
+	if (procs > o.phones)
+		return cli_usage("storm: --procs: %d is more than --phones %d", procs, o.phones);
 	o.progress = isatty(STDERR_FILENO);
+	procs = pick_procs(o.phones, procs);
 	if (prov) {
 		char last[13];
 		if ((rc = provision(cx, &o, &e, last)) != DT_OK)
@@ -267,7 +318,9 @@ cmd_storm(struct cli_ctx *cx, int argc, char **argv)
 
 	struct storm_stats st;
 	double elapsed = 0;
-	if ((rc = storm_run(&o, &st, &elapsed, &e)) != DT_OK)
+	rc = procs > 1 ? storm_run_procs(&o, procs, &st, &elapsed, &e)
+		       : storm_run(&o, &st, &elapsed, &e);
+	if (rc != DT_OK)
 		return cli_report(&e);
 	storm_stats_print(stdout, &st, o.phones, elapsed);
 	if (plot && storm_plot_svg(plot, &st, o.phones, &e) != DT_OK) {

@@ -92,8 +92,7 @@ discover(struct dhcp_server *s, struct dhcp_subnet *sn, const struct dhcp_msg *m
 		ip = l->ip;
 	/* 3: the address it asks for, when free */
 	if (!ip && dhcp_get_u32(m, DHCP_OPT_REQUESTED_IP, &req) == 0 && dhcp_in_pool(sn, req) &&
-	    req != s->cfg.server_id && req != s->cfg.local_addr &&
-	    !dhcp_reserved_for_other(s, req, mac)) {
+	    !dhcp_server_own(s, req) && !dhcp_reserved_for_other(s, req, mac)) {
 		l = dhcp_lease_by_ip(s, req);
 		if (!l || !dhcp_lease_active(l, now))
 			ip = req;
@@ -138,7 +137,11 @@ request(struct dhcp_server *s, struct dhcp_subnet *sn, const struct dhcp_msg *m,
 	struct dhcp_lease *l;
 
 	if (selecting) {
-		if (sid != s->cfg.server_id) {
+		if (sid != r->server_id && dhcp_server_own(s, sid))
+			/* A relay with several of our addresses as helpers forwards each message
+			 * to all of them: the copy sent to the chosen address answers. */
+			return drop(r, "client selected another address of this server");
+		if (sid != r->server_id) {
 			/* §4.3.2: the client chose another server; our offer is void. */
 			l = dhcp_lease_by_mac(s, mac);
 			if (l && l->state == DHCP_LEASE_OFFERED)
@@ -177,7 +180,7 @@ request(struct dhcp_server *s, struct dhcp_subnet *sn, const struct dhcp_msg *m,
 		if (!dhcp_in_pool(sn, ip) && ip != resv)
 			return nak(s, m, "address outside the pool and not reserved for the client",
 				   r);
-		if (ip == s->cfg.server_id || ip == s->cfg.local_addr)
+		if (dhcp_server_own(s, ip))
 			return nak(s, m, "address is the server's own", r);
 		if (!(l = dhcp_lease_new(s, ip, mac)))
 			return drop(r, "out of memory for a new lease");
@@ -196,7 +199,7 @@ decline(struct dhcp_server *s, const struct dhcp_msg *m, int64_t now, struct dhc
 	uint32_t sid, req;
 	struct dhcp_lease *l;
 
-	if (dhcp_get_u32(m, DHCP_OPT_SERVER_ID, &sid) == 0 && sid != s->cfg.server_id)
+	if (dhcp_get_u32(m, DHCP_OPT_SERVER_ID, &sid) == 0 && !dhcp_server_own(s, sid))
 		return drop(r, "DECLINE for another server");
 	if (dhcp_get_u32(m, DHCP_OPT_REQUESTED_IP, &req) != 0)
 		return drop(r, "DECLINE without the declined address (option 50)");
@@ -218,7 +221,7 @@ release(struct dhcp_server *s, const struct dhcp_msg *m, int64_t now, struct dhc
 	uint32_t sid;
 	struct dhcp_lease *l;
 
-	if (dhcp_get_u32(m, DHCP_OPT_SERVER_ID, &sid) == 0 && sid != s->cfg.server_id)
+	if (dhcp_get_u32(m, DHCP_OPT_SERVER_ID, &sid) == 0 && !dhcp_server_own(s, sid))
 		return drop(r, "RELEASE for another server");
 	l = dhcp_lease_by_ip(s, m->ciaddr);
 	if (!l || memcmp(l->mac, m->chaddr, 6) != 0 ||
@@ -231,12 +234,13 @@ release(struct dhcp_server *s, const struct dhcp_msg *m, int64_t now, struct dhc
 }
 
 void
-dhcp_server_handle(struct dhcp_server *s, const struct dhcp_msg *m, int64_t now,
+dhcp_server_handle(struct dhcp_server *s, const struct dhcp_msg *m, uint32_t local, int64_t now,
 		   struct dhcp_reply *r)
 {
 	struct dhcp_subnet *sn;
 	const char *why = NULL;
 
+	r->server_id = local ? local : s->cfg.server_id;
 	r->action = DHCP_DROP;
 	r->why = NULL;
 	r->n_persist = 0;

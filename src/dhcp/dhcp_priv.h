@@ -79,6 +79,8 @@ void dhcp_lease_free(struct dhcp_server *s, struct dhcp_lease *l);
 /* Offered, bound or declined, and not past its expiry. */
 int dhcp_lease_active(const struct dhcp_lease *l, int64_t now);
 int dhcp_reserved_for_other(const struct dhcp_server *s, uint32_t ip, const uint8_t mac[6]);
+/* ip is one of the server's own addresses (server_id, local_addr, addrs[]): never leased. */
+int dhcp_server_own(const struct dhcp_server *s, uint32_t ip);
 /* A free pool address for mac into *ip (reclaiming an expired one if needed); -1 when the pool
  * is exhausted (then not scanned again for a second). */
 int dhcp_pool_pick(struct dhcp_server *s, struct dhcp_subnet *sn, int64_t now, const uint8_t mac[6],

@@ -181,7 +181,7 @@ dhcp_reply_build(const struct dhcp_server *s, const struct dhcp_subnet *sn,
 	if (tftp_list(s, sn, m, &ips) > 0)
 		o->siaddr = ips[0];
 	dhcp_out_u8(o, DHCP_OPT_MSG_TYPE, (uint8_t)type);
-	dhcp_out_u32(o, DHCP_OPT_SERVER_ID, s->cfg.server_id);
+	dhcp_out_u32(o, DHCP_OPT_SERVER_ID, r->server_id);
 	if (lt) {
 		dhcp_out_u32(o, DHCP_OPT_LEASE_TIME, lt);
 		dhcp_out_u32(o, DHCP_OPT_T1, lt / 2); /* RFC 2131 §4.4.5 */
@@ -205,7 +205,7 @@ dhcp_reply_nak(const struct dhcp_server *s, const struct dhcp_msg *m, const char
 	if (m->giaddr)
 		o->flags |= DHCP_FLAG_BROADCAST;
 	dhcp_out_u8(o, DHCP_OPT_MSG_TYPE, DHCP_NAK);
-	dhcp_out_u32(o, DHCP_OPT_SERVER_ID, s->cfg.server_id);
+	dhcp_out_u32(o, DHCP_OPT_SERVER_ID, r->server_id);
 	dhcp_out_opt(o, DHCP_OPT_MESSAGE, why, strlen(why));
 	echo_relay_info(m, o);
 	max_len(m, r);

@@ -223,11 +223,21 @@ dhcp_reserved_for_other(const struct dhcp_server *s, uint32_t ip, const uint8_t 
 	return dhcp_map_get(&s->dev_by_ip, ip, &owner) == 0 && owner != dhcp_mac_key(mac);
 }
 
+int
+dhcp_server_own(const struct dhcp_server *s, uint32_t ip)
+{
+	if (ip == s->cfg.server_id || ip == s->cfg.local_addr)
+		return 1;
+	for (int i = 0; i < s->cfg.n_addrs; i++)
+		if (ip == s->cfg.addrs[i])
+			return 1;
+	return 0;
+}
+
 static int
 usable(const struct dhcp_server *s, uint32_t ip, const uint8_t mac[6])
 {
-	return ip != s->cfg.server_id && ip != s->cfg.local_addr &&
-	       !dhcp_reserved_for_other(s, ip, mac);
+	return !dhcp_server_own(s, ip) && !dhcp_reserved_for_other(s, ip, mac);
 }
 
 int
@@ -306,6 +316,38 @@ dhcp_server_set_subnets(struct dhcp_server *s, const struct store_dhcp_subnet *s
 			sn->in_use++;
 	}
 	return DT_OK;
+}
+
+/* 1 when l's address is still served: in a subnet's pool, or the reservation of its holder. */
+static int
+still_covered(const struct dhcp_server *s, const struct dhcp_lease *l)
+{
+	const struct dhcp_subnet *sn = dhcp_subnet_of(s, l->ip);
+	uint64_t owner;
+
+	if (!sn)
+		return 0;
+	if (dhcp_in_pool(sn, l->ip))
+		return 1;
+	return l->state != STORE_DHCP_DECLINED && dhcp_map_get(&s->dev_by_ip, l->ip, &owner) == 0 &&
+	       owner == dhcp_mac_key(l->mac);
+}
+
+int
+dhcp_server_prune(struct dhcp_server *s, void (*gone)(uint32_t ip, void *arg), void *arg)
+{
+	int dropped = 0;
+
+	for (uint32_t i = 0; i < s->n_leases; i++) {
+		struct dhcp_lease *l = &s->leases[i];
+		if (!l->state || still_covered(s, l))
+			continue;
+		if (gone)
+			gone(l->ip, arg);
+		dhcp_lease_free(s, l);
+		dropped++;
+	}
+	return dropped;
 }
 
 void

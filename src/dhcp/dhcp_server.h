@@ -24,12 +24,19 @@ struct dhcp_server;
 /* In-memory lease states: 1 offered, then the stored ones (enum store_dhcp_state). */
 #define DHCP_LEASE_OFFERED 1
 
+/* Addresses one server answers on (one relay socket each, [server] listen). */
+#define DHCP_SERVER_MAX_ADDRS 8
+
 struct dhcp_server_cfg {
 	uint32_t server_id;	/* option 54 and the address clients unicast to */
 	uint32_t local_addr;	/* address of the interface direct clients are on (0 = none) */
 	uint32_t offer_hold;	/* seconds an unanswered OFFER keeps its address (30) */
 	uint32_t decline_hold;	/* seconds a DECLINEd address stays out of use (3600) */
 	int default_lease_time; /* for subnets without one (86400) */
+	/* Every address the server answers on (its relay sockets): each is option 54 of the
+	 * replies to what arrived on it, and none is ever leased. */
+	uint32_t addrs[DHCP_SERVER_MAX_ADDRS];
+	int n_addrs;
 };
 
 /* Per-subnet counters, for stats lines and the exhaustion warning. */
@@ -59,11 +66,12 @@ struct dhcp_reply {
 	size_t max_len;	     /* largest UDP payload the client accepts (option 57 - 28) */
 	uint32_t dst_ip;     /* host order */
 	uint16_t dst_port;
-	int to_relay;	  /* dst is a relay agent (giaddr): send from the UDP socket */
-	int l2_unicast;	  /* client has no address yet: frame to chaddr (raw socket) */
-	int l2_broadcast; /* broadcast 255.255.255.255 to ff:ff:ff:ff:ff:ff */
-	int exhausted;	  /* set when this message found its pool exhausted */
-	int subnet;	  /* index of the subnet used, -1 when none */
+	int to_relay;	    /* dst is a relay agent (giaddr): send from the UDP socket */
+	int l2_unicast;	    /* client has no address yet: frame to chaddr (raw socket) */
+	int l2_broadcast;   /* broadcast 255.255.255.255 to ff:ff:ff:ff:ff:ff */
+	int exhausted;	    /* set when this message found its pool exhausted */
+	int subnet;	    /* index of the subnet used, -1 when none */
+	uint32_t server_id; /* option 54 of the reply: the address the message came to */
 	struct dhcp_persist persist[2];
 	int n_persist;
 };
@@ -72,9 +80,14 @@ struct dhcp_reply {
 int dhcp_server_new(const struct dhcp_server_cfg *cfg, struct dhcp_server **out);
 void dhcp_server_free(struct dhcp_server *s);
 
-/* Replace the subnets (from the database). Leases are kept; those outside every new subnet stay
- * until they expire but are never handed out again. DT_ENOMEM. */
+/* Replace the subnets (from the database); the next reply uses their options. Leases are kept:
+ * call dhcp_server_prune next to drop those the new subnets no longer cover. DT_ENOMEM. */
 int dhcp_server_set_subnets(struct dhcp_server *s, const struct store_dhcp_subnet *subs, int n);
+/* Drop the leases on no subnet, and those outside their subnet's pool that are not the holder's
+ * reservation (a deleted subnet or a shrunk pool): *gone (may be NULL) is called with each
+ * address, whose row must be deleted. Their clients are then NAKed or ignored like strangers.
+ * Returns how many were dropped. */
+int dhcp_server_prune(struct dhcp_server *s, void (*gone)(uint32_t ip, void *arg), void *arg);
 /* Option 150 for subnets without their own list: the cluster nodes running the file service. */
 void dhcp_server_set_tftp_nodes(struct dhcp_server *s, const uint32_t *ips, int n);
 
@@ -89,10 +102,11 @@ void dhcp_server_devices_clear(struct dhcp_server *s);
 /* Restore a stored lease at start-up. DT_ENOMEM; DT_EEXIST when its address is already taken. */
 int dhcp_server_lease_load(struct dhcp_server *s, const struct store_dhcp_lease *l);
 
-/* Decide what to do with a decoded client message that arrived at `now`. Fills r (r->action,
- * r->why, the reply and the lease changes). Never fails: bad input is a DHCP_DROP with a why. */
-void dhcp_server_handle(struct dhcp_server *s, const struct dhcp_msg *m, int64_t now,
-			struct dhcp_reply *r);
+/* Decide what to do with a decoded client message that arrived at `now` on the server address
+ * local (0 = cfg.server_id; it becomes the reply's option 54). Fills r (r->action, r->why, the
+ * reply and the lease changes). Never fails: bad input is a DHCP_DROP with a why. */
+void dhcp_server_handle(struct dhcp_server *s, const struct dhcp_msg *m, uint32_t local,
+			int64_t now, struct dhcp_reply *r);
 
 /* Age leases: unanswered offers and spent declines are freed (*gone called for declines, whose
  * rows must be deleted), bound leases past expiry become expired (kept for the same client).

@@ -432,7 +432,10 @@ step_registered(struct phone *ph)
 	ph->outcome = PHONE_REGISTERED;
 	ph->failed_step = DT_STEP_REGISTERED;
 	if (ph->o.hold) {
-		phone_backup_start(ph); /* the standby member's keepalive, from step 14 on */
+		/* The standby member's keepalive, from step 14 on; it rides TCP, so a phone
+		 * registered over UDP does without it (docs/phone.md, limits). */
+		if (!phone_sip_udp(ph))
+			phone_backup_start(ph);
 		if (first)
 			report(ph);
 		return;

@@ -12,6 +12,7 @@
 
 struct event;
 struct evbuffer;
+struct sockaddr_in;
 struct bufferevent;
 struct evhttp_connection;
 struct evhttp_request;
@@ -184,19 +185,18 @@ struct phone_chal {
 	char nonce[256];
 	char opaque[128];
 	int qop;     /* the server offered qop=auth */
+	int alg;     /* enum sip_digest_alg of the challenge answered */
 	unsigned nc; /* nonce-count of the last answer */
 };
 struct sip_msg;
-/* RFC 2617 response (32 lower-case hex + NUL) for MD5; qop "" or NULL = RFC 2069 form. */
-void phone_digest_response(const char *user, const char *realm, const char *password,
-			   const char *method, const char *uri, const char *nonce, const char *qop,
-			   const char *nc, const char *cnonce, char out[33]);
-/* Take the WWW-Authenticate (or Proxy-Authenticate) challenge of a 401/407 into c (nc reset);
- * *stale = 1 when it says stale=true. 0, or -1 when there is no usable challenge. */
+/* Take the first WWW-Authenticate (else Proxy-Authenticate) challenge of a 401/407 whose algorithm
+ * we answer (MD5 or SHA-256) into c (nc reset); *stale = 1 when it says stale=true. 0, or -1 when
+ * there is no usable challenge. */
 int phone_chal_take(struct phone_chal *c, const struct sip_msg *m, int *stale);
-/* The Authorization value answering c for REGISTER to uri (next nc; cnonce from rnd). */
-void phone_chal_answer(struct phone_chal *c, const char *user, const char *password,
-		       const char *uri, uint64_t rnd, char *out, size_t cap);
+/* The Authorization value answering c for REGISTER to uri (next nc; cnonce from rnd), with the
+ * challenge's algorithm. 0, or -1 (out = "") when it does not fit in cap or OpenSSL fails. */
+int phone_chal_answer(struct phone_chal *c, const char *user, const char *password, const char *uri,
+		      uint64_t rnd, char *out, size_t cap);
 
 /* ---- phone_sip.c ---- */
 /* Where a REGISTER goes: the member, the connection's local port, its CSeq and Call-ID, and
@@ -221,6 +221,21 @@ struct phone_backup {
 	struct phone_chal chal;
 	int answered;	     /* the standby's challenge was answered once */
 	char auth_hdr[1024]; /* Authorization for the standby ("" = none) */
+};
+/* SIP over UDP (phone_sip_udp.c): the socket and Timer E of the request in flight. */
+#define PHONE_UDP_T1_MS 500  /* RFC 3261 T1 */
+#define PHONE_UDP_T2_MS 4000 /* RFC 3261 T2 */
+struct phone_udp {
+	int fd;		   /* meaningful while rd != NULL */
+	struct event *rd;  /* datagrams from the member (NULL = closed) */
+	struct event *rtx; /* Timer E */
+	char *pending;	   /* the request being retransmitted (NULL = none) */
+	size_t pending_len;
+	int sent;	     /* transmissions of the pending request */
+	int proceeding;	     /* a 1xx arrived: retransmit every T2 */
+	unsigned gen;	     /* bumped on close: a handler knows its socket went away */
+	uint32_t final_cseq; /* CSeq whose final response was handled (drop repeats) */
+	unsigned long retransmits;
 };
 enum phone_sip_state {
 	PHONE_SIP_IDLE = 0,
@@ -248,8 +263,9 @@ struct phone_sip {
 	int first_sent;		/* first REGISTER after boot carries Reason + body */
 	int registrations;
 	struct phone_backup bk;
-	int refreshing;	     /* the pending REGISTER is a refresh */
-	int pending_expires; /* Expires of the REGISTER in flight */
+	int refreshing;	      /* the pending REGISTER is a refresh */
+	int pending_expires;  /* Expires of the REGISTER in flight */
+	struct phone_udp udp; /* transportLayerProtocol 2 */
 };
 /* Step 9+10: connect to the CM members in priority order and register. */
 void phone_sip_start(struct phone *ph);
@@ -270,6 +286,32 @@ const char *phone_sip_auth_user(const struct phone *ph);
 /* Build a REGISTER for any target. */
 int phone_sip_build(struct phone *ph, const struct phone_reg_to *to, char *buf, size_t cap,
 		    int expires, int first);
+
+/* A parsed message from the member (TCP stream or UDP datagram): answer a request (NOTIFY
+ * service-control), act on a response. The caller checks afterwards whether the transport it
+ * read from is still open (the handler may close or replace it). */
+void phone_sip_input(struct phone *ph, struct sip_msg *m);
+/* The transport to the member failed (closed, refused, unreachable): the same path as a dropped
+ * TCP connection (back to step 9 when registered, next member while registering). */
+void phone_sip_transport_error(struct phone *ph, const char *why);
+
+/* ---- phone_sip_udp.c ---- */
+/* The config asks for SIP over UDP (transportLayerProtocol 2, no TLS). */
+int phone_sip_udp(const struct phone *ph);
+int phone_udp_is_open(const struct phone *ph);
+/* Timer E: the wait after the k-th transmission (k ≥ 1) of a non-INVITE request: T1·2^(k-1)
+ * capped at T2; T2 once a provisional response arrived (RFC 3261 §17.1.2.2). */
+int phone_udp_interval_ms(int k, int proceeding);
+/* How long a REGISTER over UDP is retransmitted before the transaction fails:
+ * 2 × timeout_ms × retries, never beyond Timer F (64·T1 = 32 s). */
+int phone_udp_bound_ms(int timeout_ms, int retries);
+/* Open the socket: bound to the leased address (port 5060, else any), connected to peer;
+ * sets ph->sip.local_port. 0, or -1 with why filled. */
+int phone_udp_open(struct phone *ph, const struct sockaddr_in *peer, char *why, size_t cap);
+/* Send a message; a request is kept and retransmitted on Timer E until answered or the socket
+ * closes. 0 or -1 (socket not open, hard send error). */
+int phone_udp_send(struct phone *ph, const char *buf, size_t len, int request);
+void phone_udp_close(struct phone *ph);
 
 /* ---- phone_backup.c ---- */
 /* Registered: open the keepalive to the first other member of the group (no-op without one). */

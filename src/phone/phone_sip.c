@@ -162,7 +162,10 @@ phone_sip_build(struct phone *ph, const struct phone_reg_to *to, char *buf, size
 	sip_out_init(&o, buf, cap);
 	sip_out_request(&o, "REGISTER", slice_make(ruri, strlen(ruri)));
 	sip_out_hdrf(&o, "Via", "SIP/2.0/%s %s:%d;branch=z9hG4bK%08llx",
-		     ph->cnf.tls ? "TLS" : "TCP", ip, to->local_port,
+		     ph->cnf.tls	 ? "TLS"
+		     : phone_sip_udp(ph) ? "UDP"
+					 : "TCP",
+		     ip, to->local_port,
 		     (unsigned long long)(phone_env_unique(ph->env) & 0xffffffffffull));
 	sip_out_hdrf(&o, "From", "<sip:%s@%s>;tag=%s", dn, cm->host, s->from_tag);
 	sip_out_hdrf(&o, "To", "<sip:%s@%s>", dn, cm->host);
@@ -182,8 +185,11 @@ phone_sip_build(struct phone *ph, const struct phone_reg_to *to, char *buf, size
 	    &o, "Contact",
 	    "<sip:%s@%s:%d;transport=%s>;+sip.instance=\"<urn:uuid:00000000-0000-0000-0000-"
 	    "%s>\";+u.sip!devicename.ccm.cisco.com=\"%s\";+u.sip!model.ccm.cisco.com=\"%d\"%s",
-	    s->contact_user, ip, to->local_port, ph->cnf.tls ? "tls" : "tcp", mac_lc, ph->dev,
-	    ph->model->number, to->keepalive ? ";expires=0;cisco-keep-alive" : "");
+	    s->contact_user, ip, to->local_port,
+	    ph->cnf.tls		? "tls"
+	    : phone_sip_udp(ph) ? "udp"
+				: "tcp",
+	    mac_lc, ph->dev, ph->model->number, to->keepalive ? ";expires=0;cisco-keep-alive" : "");
 	sip_out_hdrf(&o, "Supported", "%s", supported);
 	if (first)
 		sip_out_hdrf(&o, "Reason",
@@ -218,6 +224,15 @@ arm(struct phone *ph, int ms)
 	evtimer_add(ph->sip.timer, &tv);
 }
 
+/* One message to the member over the open transport (a request over UDP is retransmitted). */
+static int
+sip_write(struct phone *ph, const char *buf, size_t n, int request)
+{
+	if (phone_udp_is_open(ph))
+		return phone_udp_send(ph, buf, n, request);
+	return ph->sip.bev && bufferevent_write(ph->sip.bev, buf, n) == 0 ? 0 : -1;
+}
+
 static int
 send_register(struct phone *ph, int expires)
 {
@@ -228,10 +243,15 @@ send_register(struct phone *ph, int expires)
 	s->pending_expires = expires;
 	make_auth(ph);
 	int n = phone_sip_build_register(ph, buf, sizeof buf, expires, first);
-	if (n < 0 || bufferevent_write(s->bev, buf, (size_t)n) != 0)
+	if (n < 0 || sip_write(ph, buf, (size_t)n, 1) != 0)
 		return -1;
 	if (first)
 		s->first_sent = 1;
+	if (phone_udp_is_open(ph)) {
+		/* UDP: Timer E retransmits (phone_sip_udp.c) until this bound. */
+		arm(ph, phone_udp_bound_ms(ph->env->o.timeout_ms, ph->env->o.retries));
+		return 0;
+	}
 	/* TCP does the retransmitting; the transaction gives up after 2 × timeout_ms rather than
 	 * Timer F (32 s) so a silent registrar fails over in seconds (troubleshooting.md). */
 	arm(ph, 2 * ph->env->o.timeout_ms);
@@ -246,6 +266,7 @@ close_bev(struct phone *ph)
 		bufferevent_free(s->bev);
 		s->bev = NULL;
 	}
+	phone_udp_close(ph);
 	if (s->timer)
 		evtimer_del(s->timer);
 	if (s->home_timer)
@@ -281,7 +302,7 @@ answer_request(struct phone *ph, struct sip_msg *m)
 	sip_out_response_hdrs(&o, m, "1");
 	int n = sip_out_finish(&o, NULL, NULL, 0);
 	if (n > 0)
-		bufferevent_write(ph->sip.bev, buf, (size_t)n);
+		sip_write(ph, buf, (size_t)n, 0);
 	if (m->method != SIP_M_NOTIFY)
 		return;
 	const struct sip_hdr *ev = sip_msg_hdr(m, SIP_H_EVENT, 0);
@@ -353,9 +374,12 @@ challenge(struct phone *ph, struct sip_msg *m)
 					      : "");
 		return;
 	}
-	phone_step_log(ph, "info", "REGISTER",
-		       stale ? "401 stale nonce; answering again"
-			     : "401 digest challenge; answering");
+	const char *alg = s->chal.alg == SIP_DIGEST_SHA256 ? "SHA-256" : "MD5";
+	char what[80];
+	snprintf(what, sizeof what, "%s with %s",
+		 stale ? "401 stale nonce; answering again" : "401 digest challenge; answering",
+		 alg);
+	phone_step_log(ph, "info", "REGISTER", what);
 	/* The challenged REGISTER never took effect: the answer carries Reason + body again. */
 	s->first_sent = 0;
 	if (send_register(ph, s->pending_expires) != 0)
@@ -456,6 +480,15 @@ on_response(struct phone *ph, struct sip_msg *m)
 	phone_boot_registered(ph);
 }
 
+void
+phone_sip_input(struct phone *ph, struct sip_msg *m)
+{
+	if (m->is_request)
+		answer_request(ph, m);
+	else
+		on_response(ph, m);
+}
+
 static void
 on_read(struct bufferevent *bev, void *arg)
 {
@@ -480,14 +513,28 @@ on_read(struct bufferevent *bev, void *arg)
 				member_failed(ph, why);
 			return;
 		}
-		if (m.is_request)
-			answer_request(ph, &m);
-		else
-			on_response(ph, &m);
+		phone_sip_input(ph, &m);
 		if (ph->sip.bev != bev)
 			return; /* the handler closed (or replaced) the connection */
 		evbuffer_drain(in, m.len);
 	}
+}
+
+/* Step 9 is done (connected, or a UDP socket ready): log it and send the first REGISTER. */
+static void
+begin_register(struct phone *ph, const char *sent, const char *got)
+{
+	struct phone_sip *s = &ph->sip;
+	phone_step_log(ph, "ok", sent, got);
+	ph->step = DT_STEP_SIP_REGISTER;
+	gettimeofday(&ph->step_t0, NULL);
+	s->state = PHONE_SIP_REGISTERING;
+	s->auth_tries = 0;
+	s->stale_tries = 0;
+	s->auth_hdr[0] = '\0';
+	s->chal.realm[0] = '\0';
+	if (send_register(ph, ph->cnf.reg_expires) != 0)
+		member_failed(ph, "write failed");
 }
 
 static void
@@ -506,21 +553,20 @@ on_event(struct bufferevent *bev, short what, void *arg)
 		snprintf(got, sizeof got, "connected%s to %s:%d (member priority %d) from port %d",
 			 ph->cnf.tls ? " over TLS" : "", cur_cm(ph)->host,
 			 phone_cm_port(ph, cur_cm(ph)), cur_cm(ph)->priority, s->local_port);
-		phone_step_log(ph, "ok", ph->cnf.tls ? "TCP SYN, TLS ClientHello" : "TCP SYN", got);
-		ph->step = DT_STEP_SIP_REGISTER;
-		gettimeofday(&ph->step_t0, NULL);
-		s->state = PHONE_SIP_REGISTERING;
-		s->auth_tries = 0;
-		s->stale_tries = 0;
-		s->auth_hdr[0] = '\0';
-		s->chal.realm[0] = '\0';
-		if (send_register(ph, ph->cnf.reg_expires) != 0)
-			member_failed(ph, "write failed");
+		begin_register(ph, ph->cnf.tls ? "TCP SYN, TLS ClientHello" : "TCP SYN", got);
 		return;
 	}
 	const char *why = (what & BEV_EVENT_EOF) ? "connection closed by the CallManager"
 			  : errno		 ? strerror(errno)
 						 : "connection error";
+	phone_sip_transport_error(ph, why);
+}
+
+void
+phone_sip_transport_error(struct phone *ph, const char *why)
+{
+	struct phone_sip *s = &ph->sip;
+	char got[160];
 	snprintf(got, sizeof got, "%s", why);
 	if (s->state == PHONE_SIP_REGISTERED) {
 		phone_boot_cm_lost(ph, got);
@@ -579,6 +625,20 @@ connect_member(struct phone *ph)
 		return;
 	}
 	peer.sin_port = htons((uint16_t)phone_cm_port(ph, cm));
+	if (phone_sip_udp(ph)) {
+		/* No connection over UDP: step 9 is the socket; the REGISTER's retransmission
+		 * bound (or an ICMP port unreachable) moves the phone to the next member. */
+		char got[160];
+		if (phone_udp_open(ph, &peer, why, sizeof why) != 0) {
+			member_failed(ph, why);
+			return;
+		}
+		snprintf(got, sizeof got,
+			 "UDP socket to %s:%d (member priority %d) from port %d, no connection",
+			 cm->host, phone_cm_port(ph, cm), cm->priority, s->local_port);
+		begin_register(ph, "UDP (transportLayerProtocol 2)", got);
+		return;
+	}
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	local.sin_addr.s_addr = htonl(ph->ip);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&local, sizeof local) != 0) {
@@ -670,7 +730,8 @@ phone_sip_registered_hook(struct phone *ph)
 	struct timeval tv = {HOME_PROBE_S, 0};
 	if (!ph->o.hold)
 		return; /* about to unregister: no standby keepalive, no re-homing */
-	if (ph->sip.cm > 0)
+	/* The probe is a TCP connect: over UDP the phone stays on its backup (docs/phone.md). */
+	if (ph->sip.cm > 0 && !phone_sip_udp(ph))
 		evtimer_add(ph->sip.home_timer, &tv);
 }
 
@@ -679,7 +740,7 @@ phone_sip_unregister(struct phone *ph, void (*done)(struct phone *ph))
 {
 	struct phone_sip *s = &ph->sip;
 	ph->after_unregister = done;
-	if (s->state != PHONE_SIP_REGISTERED || !s->bev) {
+	if (s->state != PHONE_SIP_REGISTERED || (!s->bev && !phone_udp_is_open(ph))) {
 		close_bev(ph);
 		s->state = PHONE_SIP_IDLE;
 		if (done)

@@ -1,5 +1,6 @@
 /* summary: digest authentication of REGISTER (RFC 2617, RFC 7616 MD5 and SHA-256, qop=auth) with
- * stateless nonces, nonce-count replay refusal and a per-source failure limit.
+ * stateless nonces, nonce-count replay refusal and a per-source failure limit. The response
+ * itself comes from the SIP codec's sip_digest_response, shared with the phone simulator.
  *
  * Nonce = hex(8-byte issue time | 4-byte counter) + hex(first 16 bytes of HMAC-SHA256(secret,
  * time | counter | realm | source IP)): every challenge gets a different nonce (so nonce-count
@@ -135,47 +136,30 @@ nonce_check(const struct reg *r, struct dt_slice nonce, const char *ip, time_t n
 	return 0;
 }
 
-/* H(a:b:c...) as lower-case hex with the named algorithm. */
-static int
-hash_parts(const struct reg *r, const EVP_MD *md, char *out, const struct dt_slice *parts, int n)
-{
-	EVP_MD_CTX *ctx = r->mctx;
-	uint8_t dig[EVP_MAX_MD_SIZE];
-	unsigned int dl = 0;
-	if (EVP_DigestInit_ex2(ctx, md, NULL) != 1)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		if (i)
-			EVP_DigestUpdate(ctx, ":", 1);
-		EVP_DigestUpdate(ctx, parts[i].p, parts[i].len);
-	}
-	EVP_DigestFinal_ex(ctx, dig, &dl);
-	hex(dig, dl, out);
-	return 0;
-}
-
 static struct dt_slice
 cs(const char *s)
 {
 	return slice_make(s, strlen(s));
 }
 
-/* Expected response for credentials a, password pass, method. */
+/* Expected response for credentials a (user, realm, password given), through the shared codec. */
 static int
 expected_response(const struct reg *r, const struct sip_auth *a, const EVP_MD *md, const char *user,
-		  const char *realm, const char *pass, struct dt_slice method, char *out)
+		  const char *realm, const char *pass, struct dt_slice method, char *out,
+		  size_t cap)
 {
-	char ha1[2 * EVP_MAX_MD_SIZE + 1], ha2[2 * EVP_MAX_MD_SIZE + 1];
-	struct dt_slice p1[3] = {cs(user), cs(realm), cs(pass)};
-	struct dt_slice p2[2] = {method, a->uri};
-	if (hash_parts(r, md, ha1, p1, 3) < 0 || hash_parts(r, md, ha2, p2, 2) < 0)
-		return -1;
-	if (a->qop.len) {
-		struct dt_slice p3[6] = {cs(ha1), a->nonce, a->nc, a->cnonce, a->qop, cs(ha2)};
-		return hash_parts(r, md, out, p3, 6);
-	}
-	struct dt_slice p3[3] = {cs(ha1), a->nonce, cs(ha2)};
-	return hash_parts(r, md, out, p3, 3);
+	struct sip_digest_in in = {
+	    .user = cs(user),
+	    .realm = cs(realm),
+	    .password = cs(pass),
+	    .method = method,
+	    .uri = a->uri,
+	    .nonce = a->nonce,
+	    .nc = a->nc,
+	    .cnonce = a->cnonce,
+	    .qop = a->qop,
+	};
+	return sip_digest_response(r->mctx, md, &in, out, cap);
 }
 
 static struct reg_fail *
@@ -243,7 +227,7 @@ reg_auth_check(struct reg *r, const struct sip_msg *m, const struct reg_line *li
 	const struct sip_hdr *h = sip_msg_hdr(m, SIP_H_AUTHORIZATION, 0);
 	struct sip_auth a;
 	const EVP_MD *md = r->md5;
-	char want[2 * EVP_MAX_MD_SIZE + 1];
+	char want[SIP_DIGEST_HEX_MAX];
 	const char *pass = line ? line->password : "";
 	int ns, ok;
 	uint32_t nc;
@@ -258,17 +242,21 @@ reg_auth_check(struct reg *r, const struct sip_msg *m, const struct reg_line *li
 	ns = nonce_check(r, a.nonce, src->ip, now);
 	if (ns < 0)
 		return REG_AUTH_CHALLENGE;
-	if (a.algorithm.len == 0 || slice_caseeq(a.algorithm, "MD5"))
+	switch (sip_digest_alg(a.algorithm)) {
+	case SIP_DIGEST_MD5:
 		md = r->md5;
-	else if (slice_caseeq(a.algorithm, "SHA-256"))
+		break;
+	case SIP_DIGEST_SHA256:
 		md = r->sha256;
-	else
+		break;
+	default:
 		return REG_AUTH_CHALLENGE;
+	}
 	if (a.qop.len && (!slice_caseeq(a.qop, "auth") || !a.cnonce.len || !nc_value(a.nc)))
 		return REG_AUTH_CHALLENGE;
 	/* same work for unknown and known users (no enumeration by timing) */
 	if (expected_response(r, &a, md, line ? line->auth_user : "-", r->cfg.realm, pass,
-			      m->method_name, want) < 0)
+			      m->method_name, want, sizeof want) < 0)
 		return REG_AUTH_FAIL;
 	ok = line && slice_eq(a.username, line->auth_user) && a.response.len == strlen(want) &&
 	     CRYPTO_memcmp(want, a.response.p, a.response.len) == 0;

@@ -180,7 +180,7 @@ struct reg {
 	uint8_t secret[32];
 	struct reg_map lines; /* struct reg_line by dn */
 	struct reg_map pdevs; /* struct reg_pdev by name */
-	int any_digest;
+	int n_digest;	      /* provisioned devices that must authenticate */
 	struct reg_map aors;  /* struct reg_aor by aor */
 	struct reg_map devs;  /* struct reg_dev by name */
 	struct reg_map fails; /* struct reg_fail by ip */

@@ -501,7 +501,7 @@ reg_register(struct reg *r, struct sip_msg *m, const struct reg_src *src, time_t
 	line = reg_prov_line(r, rq.aor);
 	if (line && line->n_dev == 0)
 		line = NULL; /* a DN on no device cannot register */
-	need_auth = line ? 0 : r->any_digest;
+	need_auth = line ? 0 : reg_prov_any_digest(r);
 	if (line) {
 		for (int i = 0; i < line->n_dev; i++) {
 			const struct reg_pdev *pd = reg_prov_dev(r, line->dev[i]);

@@ -123,6 +123,11 @@ void reg_prov_clear(struct reg *r);
  * user ("" = the DN) and password, and whether this device must authenticate. DT_OK/DT_ENOMEM. */
 int reg_prov_add(struct reg *r, const char *dn, const char *device, const char *auth_user,
 		 const char *password, int digest);
+/* Forget a device: its digest flag and its appearances on every line (the lines stay, as lines on
+ * no device until re-added). Then reg_prov_add its current lines. No-op for an unknown name. */
+void reg_prov_forget_device(struct reg *r, const char *device);
+/* Forget a DN: its credentials and its appearance on every device. No-op for an unknown DN. */
+void reg_prov_forget_line(struct reg *r, const char *dn);
 /* Whether any provisioned line asks for digest (then unknown AORs are challenged as well, so a
  * scanner cannot tell real extensions from unknown ones). */
 int reg_prov_any_digest(const struct reg *r);

@@ -1,9 +1,9 @@
 /* summary: the ordered walk of sip_device_state beside the device walk (store_sip_list.h), and
  * the state's one-line text.
  *
- * The text must stay identical to sip_state_describe's (store_sip.c, the registrar's file): tests
- * compare `device show` and `device list --json` status strings. Only the columns the text needs
- * are read (no history blob).
+ * sip_state_text is the one formatter of that text: sip_state_describe (store_sip.c) reads one
+ * device and calls it, so `device show` and `device list` cannot drift apart (a unit test compares
+ * them). Only the columns the text needs are read (no history blob).
  */
 #include "store/store_sip_list.h"
 

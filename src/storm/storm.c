@@ -102,6 +102,13 @@ static void
 draw_bar(evutil_socket_t fd, short what, void *arg)
 {
 	struct storm *s = arg;
+	if (s->o->progress_cb) {
+		struct timeval tv = {0, 200000};
+		s->o->progress_cb(s->o->progress_arg, s->started, s->st->registered, s->st->failed);
+		if (what != 0)
+			evtimer_add(s->bar, &tv);
+		return;
+	}
 	int width = 40, fill = s->n ? (int)((long)width * s->done / s->n) : width;
 	char bar[64];
 	memset(bar, '#', (size_t)fill);
@@ -122,6 +129,17 @@ on_deadline(evutil_socket_t fd, short what, void *arg)
 	event_base_loopbreak(((struct storm *)arg)->base);
 }
 
+int
+storm_phones_per_proc(long nofile)
+{
+	/* 64 descriptors for the process (stdio, relay socket, event base, log); a fifth of the
+	 * rest for fetch connections of phones still booting beside their SIP socket. */
+	long n = (nofile - 64) * 4 / 5;
+	if (n < 1)
+		return 1;
+	return n > STORM_MAX_PHONES ? STORM_MAX_PHONES : (int)n;
+}
+
 static int
 make_phones(struct storm *s, struct dt_errbuf *e)
 {
@@ -129,9 +147,9 @@ make_phones(struct storm *s, struct dt_errbuf *e)
 	for (int i = 0; i < s->n; i++) {
 		struct phone_opts po = {.hold = 1, .id = i};
 		if (o->macs_file)
-			memcpy(po.mac, s->macs[i], 13);
+			memcpy(po.mac, s->macs[o->first + i], 13);
 		else
-			storm_mac_gen(i, po.mac);
+			storm_mac_gen(o->first + i, po.mac);
 		snprintf(po.model, sizeof po.model, "%s", o->model);
 		int rc = phone_new(s->env, &po, &s->phones[i], e);
 		if (rc)
@@ -170,17 +188,18 @@ storm_run(const struct storm_opts *o, struct storm_stats *st, double *elapsed_s,
 	}
 	if (o->macs_file) {
 		int got = 0;
-		s.macs = dt_calloc(DT_MEM_PHONE, (size_t)s.n, sizeof *s.macs);
+		int want = o->first + s.n; /* a --procs worker takes its slice of the list */
+		s.macs = dt_calloc(DT_MEM_PHONE, (size_t)want, sizeof *s.macs);
 		if (!s.macs) {
 			rc = dt_errf(e, DT_ENOMEM, "storm: out of memory");
 			goto out;
 		}
-		rc = storm_macs_read(o->macs_file, s.macs, s.n, &got, e);
+		rc = storm_macs_read(o->macs_file, s.macs, want, &got, e);
 		if (rc == DT_ERANGE)
 			rc = DT_OK; /* more MACs than phones: take the first N */
-		else if (rc == DT_OK && got < s.n)
+		else if (rc == DT_OK && got < want)
 			rc = dt_errf(e, DT_EINVAL, "macs: %s holds %d MACs, --phones asks %d",
-				     o->macs_file, got, s.n);
+				     o->macs_file, got, want);
 		if (rc)
 			goto out;
 	}
@@ -194,14 +213,16 @@ storm_run(const struct storm_opts *o, struct storm_stats *st, double *elapsed_s,
 	struct timeval dl = {bound, 0}, now = {0, 0};
 	evtimer_add(s.deadline, &dl);
 	evtimer_add(s.tick, &now);
-	if (o->progress)
+	if (o->progress || o->progress_cb)
 		evtimer_add(s.bar, &now);
 	gettimeofday(&s.t0, NULL);
+	st->t0 = s.t0;
 	event_base_dispatch(s.base);
 	*elapsed_s = since_us(&s.t0) / 1e6;
-	if (o->progress) {
+	if (o->progress || o->progress_cb) {
 		draw_bar(-1, 0, &s);
-		fputc('\n', stderr);
+		if (!o->progress_cb)
+			fputc('\n', stderr);
 	}
 	for (int i = 0; i < s.n; i++)
 		if (s.t_start[i].tv_sec != 0 || i >= s.started)

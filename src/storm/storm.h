@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/time.h>
 
 #include "core/err.h"
 #include "core/step.h"
@@ -40,6 +41,9 @@ struct storm_stats {
 	int registered, failed, unfinished;
 	struct storm_fail_row fails[STORM_MAX_FAIL_ROWS];
 	int n_fails;
+	struct timeval t0;	/* wall clock when the phones started (reg_at_us counts from it) */
+	int procs;		/* worker processes (--procs), 0 = this process alone */
+	long workers_maxrss_kb; /* sum of the workers' peak resident sizes (--procs) */
 };
 
 /* Append a sample; DT_ENOMEM when it cannot grow. */
@@ -53,6 +57,10 @@ void storm_stats_fail(struct storm_stats *st, int step, const char *cls, const c
 /* Count a phone still running at the time bound under (step, "unfinished"). */
 void storm_stats_unfinished(struct storm_stats *st, int step);
 void storm_stats_free(struct storm_stats *st);
+/* Add src's counts, failure rows and samples to dst (a worker's share of a --procs storm);
+ * src's storm-relative times (reg_at_us) are moved later by shift_us, the time src started after
+ * dst's t0. DT_ENOMEM when a series cannot grow. */
+int storm_stats_merge(struct storm_stats *dst, const struct storm_stats *src, uint32_t shift_us);
 /* The final table. elapsed_s: storm duration; n: phones started. */
 void storm_stats_print(FILE *f, struct storm_stats *st, int n, double elapsed_s);
 /* SVG with registered phones over time and per-step latency bars (p50/p90/p99). 0 or DT_EIO. */
@@ -70,7 +78,16 @@ struct storm_opts {
 	int progress;		 /* draw a progress bar on stderr */
 	FILE *log;		 /* per-step console log of every phone (NULL = none) */
 	int json;
+	int first; /* index of the first phone: generated MAC and line of --macs (--procs slice) */
+	/* Instead of the bar (progress = 0): called every 200 ms with the counts so far. */
+	void (*progress_cb)(void *arg, int started, int registered, int failed);
+	void *progress_arg;
 };
+
+/* Phones one process can hold with an open-file limit of nofile: one socket per registered
+ * phone (SIP over TCP or UDP) plus a transient file-fetch connection for those still booting,
+ * with a reserve for the process's own descriptors. */
+int storm_phones_per_proc(long nofile);
 
 /* Read a MAC list (first word per line; '#' comments) into macs (12 hex each); DT_EINVAL naming
  * FILE:LINE, DT_ERANGE when more than max. */
@@ -82,5 +99,14 @@ void storm_mac_gen(int i, char out[13]);
  * storm starts (relay socket, MAC file) are returned; phone failures are in st. */
 int storm_run(const struct storm_opts *o, struct storm_stats *st, double *elapsed_s,
 	      struct dt_errbuf *e);
+/* The same storm spread over procs forked workers (1..STORM_MAX_PROCS): worker k boots phones
+ * [k·N/procs, (k+1)·N/procs) with relay address relay + k (each worker needs its own RELAY:67
+ * socket: the server answers a relayed DHCP to giaddr) at rate / procs, and sends its progress
+ * and its statistics back through a pipe; the parent draws one bar and returns the merged
+ * statistics (times relative to the first worker's start). Errors: a worker that could not start
+ * its storm (its message), fork/pipe failures (DT_EIO). */
+#define STORM_MAX_PROCS 64
+int storm_run_procs(const struct storm_opts *o, int procs, struct storm_stats *st,
+		    double *elapsed_s, struct dt_errbuf *e);
 
 #endif

@@ -63,11 +63,11 @@ storm_series_free(struct storm_series *s)
 }
 
 static void
-add_row(struct storm_stats *st, int step, const char *cls, const char *reason)
+add_row(struct storm_stats *st, int step, const char *cls, const char *reason, int count)
 {
 	for (int i = 0; i < st->n_fails; i++)
 		if (st->fails[i].step == step && strcmp(st->fails[i].cls, cls) == 0) {
-			st->fails[i].count++;
+			st->fails[i].count += count;
 			return;
 		}
 	/* Rows beyond the table's size land in the last row, so counts always add up. */
@@ -78,21 +78,50 @@ add_row(struct storm_stats *st, int step, const char *cls, const char *reason)
 		snprintf(r->cls, sizeof r->cls, "%s", cls);
 		snprintf(r->example, sizeof r->example, "%s", reason);
 	}
-	r->count++;
+	r->count += count;
 }
 
 void
 storm_stats_fail(struct storm_stats *st, int step, const char *cls, const char *reason)
 {
 	st->failed++;
-	add_row(st, step, cls, reason);
+	add_row(st, step, cls, reason, 1);
 }
 
 void
 storm_stats_unfinished(struct storm_stats *st, int step)
 {
 	st->unfinished++;
-	add_row(st, step, "unfinished", "still in this step at the time bound");
+	add_row(st, step, "unfinished", "still in this step at the time bound", 1);
+}
+
+static int
+merge_series(struct storm_series *dst, const struct storm_series *src, uint32_t shift_us)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		uint64_t v = (uint64_t)src->v[i] + shift_us;
+		if (storm_series_add(dst, v > UINT32_MAX ? UINT32_MAX : (uint32_t)v) != DT_OK)
+			return DT_ENOMEM;
+	}
+	return DT_OK;
+}
+
+int
+storm_stats_merge(struct storm_stats *dst, const struct storm_stats *src, uint32_t shift_us)
+{
+	dst->registered += src->registered;
+	dst->failed += src->failed;
+	dst->unfinished += src->unfinished;
+	for (int i = 0; i < src->n_fails; i++)
+		add_row(dst, src->fails[i].step, src->fails[i].cls, src->fails[i].example,
+			src->fails[i].count);
+	for (int s = 0; s < DT_STEP__COUNT; s++)
+		if (merge_series(&dst->step_us[s], &src->step_us[s], 0) != DT_OK)
+			return DT_ENOMEM;
+	if (merge_series(&dst->boot_us, &src->boot_us, 0) != DT_OK ||
+	    merge_series(&dst->reg_at_us, &src->reg_at_us, shift_us) != DT_OK)
+		return DT_ENOMEM;
+	return DT_OK;
 }
 
 void
@@ -120,6 +149,9 @@ storm_stats_print(FILE *f, struct storm_stats *st, int n, double elapsed_s)
 		elapsed_s);
 	fprintf(f, "phones per second (registered / time to last): %.1f\n",
 		last > 0 ? st->registered / last : 0.0);
+	if (st->procs > 1)
+		fprintf(f, "processes: %d (peak memory, sum of the workers: %.1f MB)\n", st->procs,
+			(double)st->workers_maxrss_kb / 1024.0);
 	fprintf(f, "\n%-3s %-18s %8s %10s %10s %10s %10s\n", "#", "step", "count", "p50 ms",
 		"p90 ms", "p99 ms", "max ms");
 	for (int s = 1; s < DT_STEP__COUNT; s++) {

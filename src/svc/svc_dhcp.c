@@ -1,15 +1,21 @@
 /* summary: the DHCP service on the shared event loop: sockets in, dhcp_server decisions, lease
  * writes, replies out (RFC 2131 §4.1), database changes applied live.
  *
- * Relay mode (always): a UDP socket on [server] listen : [dhcp] port; replies to a relay go to
- * giaddr:67 from it. Direct mode ([dhcp] interface set): a UDP socket bound to that interface on
- * port 67 receives the clients' broadcasts, and a packet socket sends to chaddr or broadcast.
- * A lease change is written before the reply leaves: with persist_batch_ms = 0 each change is its
- * own transaction; with persist_batch_ms = N, changes of N ms are committed together and the
- * replies that depend on them wait for that commit (group commit), so an ACKed lease is always on
- * disk and kill -9 loses only un-ACKed work (see docs/protocols/dhcp.md "Persistence").
- * Subnets, reservations and option 150 nodes follow the database through the change log, polled
- * with PRAGMA data_version every 250 ms and on serve's db_changed.
+ * Relay mode (always): one UDP socket on each IPv4 address of [server] listen, port [dhcp] port;
+ * the relay's giaddr selects the subnet whichever address it sent to, and the reply leaves from
+ * the socket the request came in on, with that address as option 54 (a relay or a renewing
+ * client sends to the server identifier, so it must be the address they reached). Direct mode
+ * ([dhcp] interface set): a UDP socket bound to that interface on port 67 receives the clients'
+ * broadcasts, and a packet socket sends to chaddr or broadcast. A lease change is written before
+ * the reply leaves: with persist_batch_ms = 0 each change is its own transaction; with
+ * persist_batch_ms = N, changes of N ms are committed together and the replies that depend on them
+ * wait for that commit (group commit), so an ACKed lease is always on disk and kill -9 loses only
+ * un-ACKed work (see docs/protocols/dhcp.md "Persistence"). Subnets, reservations and option 150
+ * nodes follow the database through the change log, polled with PRAGMA data_version every 250 ms
+ * and on serve's db_changed; a reload of the subnets drops the leases they no longer cover (a
+ * deleted subnet, a shrunk pool) from memory and database. The debug line with a reply's option
+ * bytes is logged when the reply is sent, from the bytes sent: in group-commit mode that is after
+ * the commit, not when the reply is decided.
  */
 #include "svc/svc.h"
 
@@ -37,13 +43,29 @@
 #define MAX_PENDING	512 /* replies waiting for a batch commit */
 #define MAX_SUBNET_WARN 64
 
-struct pending {
-	uint8_t buf[DHCP_IPUDP_LEN + 1500];
-	size_t len;
+/* Where and how an encoded reply goes (struct dhcp_reply's addressing, kept for a batch). */
+struct outgoing {
+	size_t len, opts_len; /* payload bytes; option bytes before the end option */
 	uint32_t dst_ip;
 	uint16_t dst_port;
 	uint8_t l2_unicast, l2_broadcast, to_relay;
 	uint8_t mac[6];
+	int fd; /* the socket the request came in on */
+};
+
+struct pending {
+	uint8_t buf[DHCP_IPUDP_LEN + 1500];
+	struct outgoing o;
+};
+
+struct dhcp_svc;
+
+/* A receiving UDP socket: one per listen address, plus the interface's in direct mode. */
+struct listener {
+	struct dhcp_svc *s;
+	int fd;
+	uint32_t addr; /* the server identifier of what arrives here (host order) */
+	struct event *ev;
 };
 
 struct dhcp_svc {
@@ -52,10 +74,13 @@ struct dhcp_svc {
 	struct store *st;
 	struct dhcp_server *srv;
 	struct store_dhcp_writer *w;
-	int udp_fd, if_fd, pkt_fd, ifindex;
+	int pkt_fd, ifindex;
 	uint32_t server_id, if_addr;
-	const char *listen; /* the IPv4 listen address, text */
-	struct event *udp_ev, *if_ev, *tick_ev, *batch_ev;
+	/* the relay sockets, then the direct-mode interface socket */
+	struct listener lis[DT_CONF_MAX_LISTEN + 1];
+	int n_lis;
+	char listen_text[DT_CONF_MAX_LISTEN * 24]; /* "A:67, B:67" for the start line */
+	struct event *tick_ev, *batch_ev;
 	int64_t data_version, change_seq, last_expire;
 	int reload_subnets, reload_nodes;
 	/* counters */
@@ -98,35 +123,66 @@ may_log(struct dhcp_svc *s)
 	return 0;
 }
 
-static void
-send_one(struct dhcp_svc *s, uint8_t *buf, size_t len, uint32_t dst_ip, uint16_t dst_port,
-	 int to_relay, int l2_unicast, int l2_broadcast, const uint8_t *mac)
+/* Send one encoded reply (payload at buf + DHCP_IPUDP_LEN) from o->fd, or as a frame from the
+ * packet socket; 0 when it left, -1 when it failed (counted and logged). */
+static int
+send_one(struct dhcp_svc *s, uint8_t *buf, const struct outgoing *o)
 {
 	static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	struct sockaddr_in sa;
 
-	if ((l2_unicast || l2_broadcast) && s->pkt_fd >= 0 && !to_relay) {
-		if (dhcp_sock_send_frame(s->pkt_fd, s->ifindex, l2_broadcast ? bcast : mac, buf,
-					 DHCP_IPUDP_LEN + 1500, len, s->if_addr, dst_ip) != DT_OK)
+	if ((o->l2_unicast || o->l2_broadcast) && s->pkt_fd >= 0 && !o->to_relay) {
+		if (dhcp_sock_send_frame(s->pkt_fd, s->ifindex, o->l2_broadcast ? bcast : o->mac,
+					 buf, DHCP_IPUDP_LEN + 1500, o->len, s->if_addr,
+					 o->dst_ip) != DT_OK)
 			goto fail;
-		return;
+		return 0;
 	}
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
-	sa.sin_port = htons(dst_port);
+	sa.sin_port = htons(o->dst_port);
 	/* Without a packet socket a frame to chaddr is impossible: broadcast instead (the client
 	 * accepts it; RFC 2131 §4.1 allows broadcast when unicast cannot be done). */
-	sa.sin_addr.s_addr = htonl(l2_unicast ? 0xffffffffu : dst_ip);
-	if (sendto(s->udp_fd, buf + DHCP_IPUDP_LEN, len, 0, (struct sockaddr *)&sa, sizeof sa) < 0)
+	sa.sin_addr.s_addr = htonl(o->l2_unicast ? 0xffffffffu : o->dst_ip);
+	if (sendto(o->fd, buf + DHCP_IPUDP_LEN, o->len, 0, (struct sockaddr *)&sa, sizeof sa) < 0)
 		goto fail;
-	return;
+	return 0;
 fail:
 	s->tx_err++;
 	if (may_log(s)) {
 		char a[16];
 		dt_log(DT_WARN, "dhcp", NULL, "send to %s:%u failed: %s",
-		       store_dhcp_ip_text(dst_ip, a), dst_port, strerror(errno));
+		       store_dhcp_ip_text(o->dst_ip, a), o->dst_port, strerror(errno));
 	}
+	return -1;
+}
+
+/* The debug line of a reply that left, from the bytes sent (payload p, options opts_len bytes
+ * before the end option). Operators debugging option 150 need the bytes: DHCP test tools often
+ * mis-decode it. */
+static void
+log_sent(const uint8_t *p, size_t opts_len, const uint8_t *mac)
+{
+	char hex[DHCP_OUT_OPTS_CAP * 2 + 1], a[16], dev[16];
+	const uint8_t *opts = p + DHCP_MIN_LEN;
+	uint32_t yiaddr =
+	    (uint32_t)p[16] << 24 | (uint32_t)p[17] << 16 | (uint32_t)p[18] << 8 | p[19];
+	size_t i;
+
+	for (i = 0; i < opts_len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", opts[i]);
+	hex[2 * i] = '\0';
+	mac_name(mac, dev);
+	/* options begin with 53 (message type): opts[2] is the type */
+	dt_log(DT_DEBUG, "dhcp", dev, "sent %s yiaddr %s options %sff", dhcp_msg_type_name(opts[2]),
+	       store_dhcp_ip_text(yiaddr, a), hex);
+}
+
+static void
+send_reply(struct dhcp_svc *s, uint8_t *buf, const struct outgoing *o)
+{
+	if (send_one(s, buf, o) == 0 && dt_log_enabled(DT_DEBUG))
+		log_sent(buf + DHCP_IPUDP_LEN, o->opts_len, o->mac);
 }
 
 static void
@@ -143,8 +199,7 @@ flush_pending(struct dhcp_svc *s)
 	}
 	for (int i = 0; i < s->n_pend; i++) {
 		struct pending *p = &s->pend[i];
-		send_one(s, p->buf, p->len, p->dst_ip, p->dst_port, p->to_relay, p->l2_unicast,
-			 p->l2_broadcast, p->mac);
+		send_reply(s, p->buf, &p->o);
 	}
 	s->n_pend = 0;
 }
@@ -183,20 +238,6 @@ persist(struct dhcp_svc *s, const struct dhcp_reply *r, const char *dev)
 }
 
 static void
-log_options(const struct dhcp_out *o, const char *dev, uint32_t yiaddr)
-{
-	/* Operators debugging option 150 need the bytes: DHCP test tools often mis-decode it. */
-	char hex[DHCP_OUT_OPTS_CAP * 2 + 1], a[16];
-	size_t i;
-
-	for (i = 0; i < o->opts_len; i++)
-		snprintf(hex + 2 * i, 3, "%02x", o->opts[i]);
-	hex[2 * i] = '\0';
-	dt_log(DT_DEBUG, "dhcp", dev, "sent %s yiaddr %s options %sff",
-	       dhcp_msg_type_name(o->opts[2]), store_dhcp_ip_text(yiaddr, a), hex);
-}
-
-static void
 warn_exhausted(struct dhcp_svc *s, const struct dhcp_reply *r, const char *dev, int64_t now)
 {
 	struct dhcp_pool_stats ps;
@@ -215,9 +256,10 @@ warn_exhausted(struct dhcp_svc *s, const struct dhcp_reply *r, const char *dev, 
 }
 
 static void
-process(struct dhcp_svc *s, size_t n, const struct sockaddr_in *from)
+process(struct dhcp_svc *s, const struct listener *li, size_t n, const struct sockaddr_in *from)
 {
 	struct dhcp_reply *r = &s->rep;
+	struct outgoing o;
 	int64_t now = time(NULL);
 	const char *why;
 	char dev[16], a[16];
@@ -240,7 +282,7 @@ process(struct dhcp_svc *s, size_t n, const struct sockaddr_in *from)
 		return;
 	}
 	mac_name(s->msg.chaddr, dev);
-	dhcp_server_handle(s->srv, &s->msg, now, r);
+	dhcp_server_handle(s->srv, &s->msg, li->addr, now, r);
 	if (r->exhausted)
 		warn_exhausted(s, r, dev, now);
 	if (persist(s, r, dev) != 0)
@@ -291,33 +333,34 @@ process(struct dhcp_svc *s, size_t n, const struct sockaddr_in *from)
 			       via);
 		}
 	}
-	if (dt_log_enabled(DT_DEBUG))
-		log_options(&r->out, dev, r->out.yiaddr);
+	o.len = len;
+	o.opts_len = r->out.opts_len;
+	o.fd = li->fd;
+	o.dst_ip = r->dst_ip;
+	o.dst_port = r->dst_port;
+	o.to_relay = (uint8_t)r->to_relay;
+	o.l2_unicast = (uint8_t)r->l2_unicast;
+	o.l2_broadcast = (uint8_t)r->l2_broadcast;
+	memcpy(o.mac, s->msg.chaddr, 6);
 	if (s->pend && r->n_persist) {
 		/* the reply may not overtake the commit of its lease */
 		struct pending *p = &s->pend[s->n_pend++];
 		memcpy(p->buf + DHCP_IPUDP_LEN, s->txbuf + DHCP_IPUDP_LEN, len);
-		p->len = len;
-		p->dst_ip = r->dst_ip;
-		p->dst_port = r->dst_port;
-		p->to_relay = (uint8_t)r->to_relay;
-		p->l2_unicast = (uint8_t)r->l2_unicast;
-		p->l2_broadcast = (uint8_t)r->l2_broadcast;
-		memcpy(p->mac, s->msg.chaddr, 6);
+		p->o = o;
 		if (s->n_pend == MAX_PENDING) {
 			evtimer_del(s->batch_ev);
 			flush_pending(s);
 		}
 		return;
 	}
-	send_one(s, s->txbuf, len, r->dst_ip, r->dst_port, r->to_relay, r->l2_unicast,
-		 r->l2_broadcast, s->msg.chaddr);
+	send_reply(s, s->txbuf, &o);
 }
 
 static void
 on_readable(evutil_socket_t fd, short what, void *arg)
 {
-	struct dhcp_svc *s = arg;
+	struct listener *li = arg;
+	struct dhcp_svc *s = li->s;
 
 	for (int i = 0; i < RX_BURST; i++) {
 		struct sockaddr_in from;
@@ -326,7 +369,7 @@ on_readable(evutil_socket_t fd, short what, void *arg)
 		    recvfrom(fd, s->rxbuf, sizeof s->rxbuf, 0, (struct sockaddr *)&from, &fl);
 		if (n < 0)
 			break;
-		process(s, (size_t)n, &from);
+		process(s, li, (size_t)n, &from);
 	}
 }
 
@@ -343,6 +386,18 @@ on_change(int64_t seq, const char *kind, const char *key, void *arg)
 	else if (!strcmp(kind, "device") && dhcp_load_device(s->srv, s->st, key, &e) != DT_OK)
 		dt_log(DT_WARN, "dhcp", key, "device change not applied: %s", e.msg);
 	return 0;
+}
+
+static void
+on_gone(uint32_t ip, void *arg)
+{
+	struct dhcp_svc *s = arg;
+	struct dt_errbuf e = {0, ""};
+
+	if (store_dhcp_lease_remove(s->w, ip, &e) != DT_OK) {
+		s->db_err++;
+		dt_log(DT_ERROR, "dhcp", NULL, "%s", e.msg);
+	}
 }
 
 static void
@@ -364,7 +419,9 @@ check_db(struct dhcp_svc *s)
 		if (dhcp_load_subnets(s->srv, s->st, &n, &e) != DT_OK)
 			dt_log(DT_ERROR, "dhcp", NULL, "subnets not reloaded: %s", e.msg);
 		else
-			dt_log(DT_INFO, "dhcp", NULL, "subnets reloaded: %d", n);
+			dt_log(DT_INFO, "dhcp", NULL,
+			       "subnets reloaded: %d; %d lease(s) no longer covered dropped", n,
+			       dhcp_server_prune(s->srv, on_gone, s));
 	}
 	if (s->reload_nodes) {
 		s->reload_nodes = 0;
@@ -372,18 +429,6 @@ check_db(struct dhcp_svc *s)
 			dt_log(DT_ERROR, "dhcp", NULL, "file nodes not reloaded: %s", e.msg);
 		else
 			dt_log(DT_INFO, "dhcp", NULL, "option 150 nodes reloaded: %d", n);
-	}
-}
-
-static void
-on_gone(uint32_t ip, void *arg)
-{
-	struct dhcp_svc *s = arg;
-	struct dt_errbuf e = {0, ""};
-
-	if (store_dhcp_lease_remove(s->w, ip, &e) != DT_OK) {
-		s->db_err++;
-		dt_log(DT_ERROR, "dhcp", NULL, "%s", e.msg);
 	}
 }
 
@@ -407,9 +452,9 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 
 static int
 add_event(struct dhcp_svc *s, struct event **ev, int fd, short what, event_callback_fn cb,
-	  const struct timeval *tv, struct dt_errbuf *e)
+	  void *arg, const struct timeval *tv, struct dt_errbuf *e)
 {
-	*ev = event_new(s->base, fd, what, cb, s);
+	*ev = event_new(s->base, fd, what, cb, arg);
 	if (!*ev || event_add(*ev, tv) < 0)
 		return dt_errf(e, DT_EIO, "dhcp: cannot register an event");
 	return DT_OK;
@@ -417,17 +462,52 @@ add_event(struct dhcp_svc *s, struct event **ev, int fd, short what, event_callb
 
 static void dhcp_stop(void *state);
 
-/* DHCP is IPv4: serve it on the first IPv4 address of [server] listen (a node may also listen on
- * ::1 for the other services). */
+/* A receiving socket on addr:port (0 = any) and its read event. */
 static int
-pick_listen(const struct dt_conf *c, uint32_t *addr, const char **text, struct dt_errbuf *e)
+add_listener(struct dhcp_svc *s, uint32_t addr, uint32_t sid, const char *ifname, int reuse,
+	     struct dt_errbuf *e)
 {
-	for (int i = 0; i < c->n_listen; i++)
-		if (store_dhcp_ip_parse("listen", c->listen[i], addr, e) == DT_OK) {
-			*text = c->listen[i];
-			return DT_OK;
-		}
-	return dt_errf(e, DT_EINVAL, "dhcp: no IPv4 address in --listen (DHCP is IPv4 only)");
+	struct listener *li = &s->lis[s->n_lis];
+	int rc;
+
+	li->s = s;
+	li->addr = sid;
+	if ((rc = dhcp_sock_udp(addr, s->conf->dhcp.port, ifname, reuse, &li->fd, e)) != DT_OK)
+		return rc;
+	s->n_lis++;
+	return add_event(s, &li->ev, li->fd, EV_READ | EV_PERSIST, on_readable, li, NULL, e);
+}
+
+/* DHCP is IPv4: a relay socket on every IPv4 address of [server] listen (a node may also listen
+ * on ::1 for the other services). The first is the server identifier of direct clients when no
+ * interface is served. */
+static int
+pick_listen(struct dhcp_svc *s, uint32_t *addrs, int *n, struct dt_errbuf *e)
+{
+	const struct dt_conf *c = s->conf;
+	size_t len = 0;
+
+	*n = 0;
+	for (int i = 0; i < c->n_listen; i++) {
+		uint32_t a;
+		int dup = 0;
+		if (store_dhcp_ip_parse("listen", c->listen[i], &a, e) != DT_OK)
+			continue;
+		for (int j = 0; j < *n; j++)
+			dup |= addrs[j] == a;
+		if (dup)
+			continue;
+		addrs[(*n)++] = a;
+		len += (size_t)snprintf(s->listen_text + len, sizeof s->listen_text - len,
+					"%s%s:%d", len ? ", " : "", c->listen[i], c->dhcp.port);
+		if (len >= sizeof s->listen_text)
+			len = sizeof s->listen_text - 1;
+	}
+	if (*n == 0)
+		return dt_errf(e, DT_EINVAL,
+			       "dhcp: no IPv4 address in --listen (DHCP is IPv4 only)");
+	s->server_id = addrs[0];
+	return DT_OK;
 }
 
 static int
@@ -454,19 +534,20 @@ static int
 dhcp_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 {
 	const struct dt_conf *c = ctx->conf;
-	struct dhcp_server_cfg cfg = {0, 0, 30, 3600, 86400};
+	struct dhcp_server_cfg cfg = {0, 0, 30, 3600, 86400, {0}, 0};
 	struct timeval tick = {0, TICK_MS * 1000};
 	struct dhcp_svc *s = dt_calloc(DT_MEM_DHCP, 1, sizeof *s);
-	int rc;
+	uint32_t addrs[DT_CONF_MAX_LISTEN];
+	int rc, n_addrs;
 
 	*state = s;
 	if (!s)
 		return dt_errf(e, DT_ENOMEM, "dhcp: out of memory");
-	s->udp_fd = s->if_fd = s->pkt_fd = -1;
+	s->pkt_fd = -1;
 	s->base = ctx->base;
 	s->conf = c;
 	s->st = ctx->store;
-	if ((rc = pick_listen(c, &s->server_id, &s->listen, e)) != DT_OK)
+	if ((rc = pick_listen(s, addrs, &n_addrs, e)) != DT_OK)
 		return rc;
 	if (c->dhcp.interface[0] && (rc = dhcp_sock_packet(c->dhcp.interface, &s->pkt_fd,
 							   &s->ifindex, &s->if_addr, e)) != DT_OK)
@@ -475,11 +556,13 @@ dhcp_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 	/* Direct clients unicast their renewals to the server identifier, so in direct mode it
 	 * must be the interface's address, whatever --listen says. */
 	cfg.server_id = s->if_addr ? s->if_addr : s->server_id;
-	if (s->if_addr && s->server_id && s->if_addr != s->server_id)
+	if (s->if_addr && s->if_addr != s->server_id)
 		dt_log(DT_WARN, "dhcp", NULL,
-		       "listen address %s is not the address of %s: server identifier is the "
-		       "interface's",
-		       s->listen, c->dhcp.interface);
+		       "listen address %s is not the address of %s: server identifier of direct "
+		       "clients is the interface's",
+		       c->listen[0], c->dhcp.interface);
+	memcpy(cfg.addrs, addrs, (size_t)n_addrs * sizeof *addrs);
+	cfg.n_addrs = n_addrs;
 	if (dhcp_server_new(&cfg, &s->srv) != DT_OK)
 		return dt_errf(e, DT_ENOMEM, "dhcp: out of memory");
 	if ((rc = load_all(s, e)) != DT_OK ||
@@ -488,25 +571,21 @@ dhcp_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 	if (c->dhcp.persist_batch_ms > 0 &&
 	    !(s->pend = dt_calloc(DT_MEM_DHCP, MAX_PENDING, sizeof *s->pend)))
 		return dt_errf(e, DT_ENOMEM, "dhcp: out of memory");
-	if ((rc = dhcp_sock_udp(s->server_id, c->dhcp.port, NULL, s->pkt_fd >= 0, &s->udp_fd, e)) !=
-		DT_OK ||
-	    (rc = add_event(s, &s->udp_ev, s->udp_fd, EV_READ | EV_PERSIST, on_readable, NULL,
-			    e)) != DT_OK)
-		return rc;
+	for (int i = 0; i < n_addrs; i++)
+		if ((rc = add_listener(s, addrs[i], addrs[i], NULL, s->pkt_fd >= 0, e)) != DT_OK)
+			return rc;
 	if (c->dhcp.interface[0] &&
-	    ((rc = dhcp_sock_udp(0, c->dhcp.port, c->dhcp.interface, 1, &s->if_fd, e)) != DT_OK ||
-	     (rc = add_event(s, &s->if_ev, s->if_fd, EV_READ | EV_PERSIST, on_readable, NULL, e)) !=
-		 DT_OK))
+	    (rc = add_listener(s, 0, s->if_addr, c->dhcp.interface, 1, e)) != DT_OK)
 		return rc;
-	if ((rc = add_event(s, &s->tick_ev, -1, EV_PERSIST, on_tick, &tick, e)) != DT_OK)
+	if ((rc = add_event(s, &s->tick_ev, -1, EV_PERSIST, on_tick, s, &tick, e)) != DT_OK)
 		return rc;
 	s->batch_ev = evtimer_new(s->base, on_batch, s);
 	if (!s->batch_ev)
 		return dt_errf(e, DT_EIO, "dhcp: cannot register an event");
 	s->last_expire = time(NULL);
 	dt_log(DT_INFO, "dhcp", NULL,
-	       "serving relays on %s:%d%s%s; leases written %s (persist_batch_ms=%d)", s->listen,
-	       c->dhcp.port, c->dhcp.interface[0] ? ", direct clients on " : "", c->dhcp.interface,
+	       "serving relays on %s%s%s; leases written %s (persist_batch_ms=%d)", s->listen_text,
+	       c->dhcp.interface[0] ? ", direct clients on " : "", c->dhcp.interface,
 	       s->pend ? "in group commits" : "one transaction per change",
 	       c->dhcp.persist_batch_ms);
 	return DT_OK;
@@ -521,18 +600,15 @@ dhcp_stop(void *state)
 		return;
 	if (s->pend && s->n_pend)
 		flush_pending(s);
-	if (s->udp_ev)
-		event_free(s->udp_ev);
-	if (s->if_ev)
-		event_free(s->if_ev);
+	for (int i = 0; i < s->n_lis; i++) {
+		if (s->lis[i].ev)
+			event_free(s->lis[i].ev);
+		close(s->lis[i].fd);
+	}
 	if (s->tick_ev)
 		event_free(s->tick_ev);
 	if (s->batch_ev)
 		event_free(s->batch_ev);
-	if (s->udp_fd >= 0)
-		close(s->udp_fd);
-	if (s->if_fd >= 0)
-		close(s->if_fd);
 	if (s->pkt_fd >= 0)
 		close(s->pkt_fd);
 	store_dhcp_writer_close(s->w);

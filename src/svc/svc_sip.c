@@ -3,11 +3,11 @@
  *
  * Design: the registrar (src/sip/) is pure logic over in-memory tables; this file wires it to the
  * loop. Provisioning (which DN may register from which device, and who must authenticate) is
- * copied from the store into the registrar at start and after every database change, so no
- * REGISTER waits on SQLite. Bindings and states are written every [sip] persist_ms in one
- * transaction (loss window: persist_ms; one fsync per batch, none per REGISTER) and reloaded at
- * start. `dialtone device reset|apply-config` (another process) queues a row in sip_control; the
- * tick below sends the NOTIFY and records the outcome.
+ * copied from the store into the registrar at start and updated from the change log after every
+ * database change (svc_sip_prov.c), so no REGISTER waits on SQLite. Bindings and states are written
+ * every [sip] persist_ms in one transaction (loss window: persist_ms; one fsync per batch, none per
+ * REGISTER) and reloaded at start. `dialtone device reset|apply-config` (another process) queues a
+ * row in sip_control; the tick below sends the NOTIFY and records the outcome.
  */
 #include "svc/svc_sip_priv.h"
 
@@ -24,111 +24,7 @@
 
 #define TICK_MS 250
 
-struct devflag {
-	char name[16];
-	int security;
-	char profile[64];
-	int digest;
-};
-
-struct prov_load {
-	struct sip_svc *s;
-	struct devflag *devs;
-	size_t n, cap;
-	int rc;
-};
-
-static int
-collect_dev(const struct store_device *d, void *arg)
-{
-	struct prov_load *pl = arg;
-	if (pl->n == pl->cap) {
-		size_t cap = pl->cap ? pl->cap * 2 : 256;
-		struct devflag *n = dt_realloc(DT_MEM_SIP, pl->devs, cap * sizeof *n);
-		if (!n)
-			return DT_ENOMEM;
-		pl->devs = n;
-		pl->cap = cap;
-	}
-	snprintf(pl->devs[pl->n].name, sizeof pl->devs[0].name, "%s", d->name);
-	pl->devs[pl->n].security = d->security;
-	snprintf(pl->devs[pl->n].profile, sizeof pl->devs[0].profile, "%s",
-		 d->sip_profile[0] ? d->sip_profile : "Standard SIP Profile");
-	pl->n++;
-	return 0;
-}
-
-static int
-by_name(const void *a, const void *b)
-{
-	return strcmp(((const struct devflag *)a)->name, ((const struct devflag *)b)->name);
-}
-
-static int
-add_line(const struct store_line *l, void *arg)
-{
-	struct prov_load *pl = arg;
-	struct devflag key, *d = NULL;
-	if (l->device[0]) {
-		snprintf(key.name, sizeof key.name, "%s", l->device);
-		d = bsearch(&key, pl->devs, pl->n, sizeof *pl->devs, by_name);
-	}
-	pl->rc = reg_prov_add(pl->s->reg, l->dn, d ? d->name : "", l->auth_user, l->password,
-			      d ? d->digest : 0);
-	return pl->rc == DT_OK ? 0 : 1;
-}
-
-/* Copy lines, devices and their digest flags from the store into the registrar. */
-static int
-prov_load(struct sip_svc *s, struct dt_errbuf *e)
-{
-	struct prov_load pl = {s, NULL, 0, 0, DT_OK};
-	int rc = store_device_foreach(s->ctx->store, collect_dev, &pl, e);
-	if (rc == DT_OK) {
-		/* digest when the security profile asks (modes 2/3) or the SIP profile does */
-		char last[64] = "";
-		int last_digest = 0;
-		qsort(pl.devs, pl.n, sizeof *pl.devs, by_name);
-		for (size_t i = 0; i < pl.n; i++) {
-			struct store_sip_profile sp;
-			if (strcmp(last, pl.devs[i].profile) != 0) {
-				snprintf(last, sizeof last, "%s", pl.devs[i].profile);
-				last_digest = store_sip_profile_get(s->ctx->store, last, &sp,
-								    NULL) == DT_OK &&
-					      sp.digest_auth;
-			}
-			pl.devs[i].digest =
-			    last_digest || pl.devs[i].security >= STORE_SEC_AUTHENTICATED;
-		}
-		reg_prov_clear(s->reg);
-		rc = store_line_foreach(s->ctx->store, NULL, add_line, &pl, e);
-		if (rc == DT_OK && pl.rc != DT_OK)
-			rc = dt_errf(e, pl.rc, "sip: provisioning cache: out of memory");
-	}
-	if (pl.devs)
-		dt_free(DT_MEM_SIP, pl.devs);
-	return rc;
-}
-
 #define REJECT_LOGS_PER_S 20 /* rejection/malformed lines per second before they are summed up */
-
-/* Whether one more rejection line may be written this second: a scanner or a broken phone sending
- * thousands of bad requests gets 20 lines a second and one "suppressed" count, not a log flood. */
-/* prov_load, timed: a reload blocks the loop, so its cost is in the log. */
-static int
-prov_reload(struct sip_svc *s, struct dt_errbuf *e)
-{
-	struct timespec t0, t1;
-	int rc;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = prov_load(s, e);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (rc == DT_OK)
-		dt_log(
-		    DT_DEBUG, "sip", NULL, "provisioning cache loaded in %ld ms",
-		    (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
-	return rc;
-}
 
 static void
 log_flush(struct sip_svc *s, time_t now)
@@ -143,6 +39,8 @@ log_flush(struct sip_svc *s, time_t now)
 	s->log_suppressed = 0;
 }
 
+/* Whether one more rejection line may be written this second: a scanner or a broken phone sending
+ * thousands of bad requests gets 20 lines a second and one "suppressed" count, not a log flood. */
 static int
 log_budget(struct sip_svc *s)
 {
@@ -324,7 +222,6 @@ sip_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 	if (!s)
 		return dt_errf(e, DT_ENOMEM, "sip: out of memory");
 	s->ctx = ctx;
-	s->udp_fd = -1;
 	config_from(ctx->conf, &rc);
 	if (!(s->reg = reg_new(&rc)))
 		return dt_errf(e, DT_ENOMEM, "sip: out of memory");
@@ -337,7 +234,7 @@ sip_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 	s->txbuf = dt_malloc(DT_MEM_SIP, (size_t)SIP_UDP_BATCH * SIP_TX_MAX);
 	if (!s->txc || !s->txc_bucket || !s->rxbuf || !s->txbuf)
 		return dt_errf(e, DT_ENOMEM, "sip: out of memory");
-	if ((r = prov_reload(s, e)) != DT_OK)
+	if ((r = sip_prov_load(s, e)) != DT_OK)
 		return r;
 	if ((r = store_sip_load(ctx->store, s->reg, time(NULL), &restored, e)) != DT_OK)
 		return r;
@@ -345,12 +242,15 @@ sip_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 			     ctx->conf->node_name[0] ? ctx->conf->node_name : "dialtone", e);
 	if (!s->ssl)
 		return e ? e->code : DT_EIO;
-	if ((r = sip_net_udp_open(s, e)) != DT_OK || (r = sip_net_tcp_open(s, 0, e)) != DT_OK ||
-	    (r = sip_net_tcp_open(s, 1, e)) != DT_OK || (r = start_timers(s, e)) != DT_OK)
+	if ((r = sip_net_open(s, e)) != DT_OK || (r = start_timers(s, e)) != DT_OK)
 		return r;
+	char addrs[DT_CONF_MAX_LISTEN * 64] = "";
+	for (int i = 0, k = 0; i < s->n_lis && k < (int)sizeof addrs; i++)
+		k += snprintf(addrs + k, sizeof addrs - (size_t)k, "%s%s", i ? "," : "",
+			      s->lis[i].addr);
 	dt_log(DT_INFO, "sip", NULL,
-	       "registrar on %s udp/tcp %d tls %d realm \"%s\": %zu bindings restored",
-	       ctx->listen_addr, ctx->conf->sip.port, ctx->conf->sip.tls_port, rc.realm, restored);
+	       "registrar on %s udp/tcp %d tls %d realm \"%s\": %zu bindings restored", addrs,
+	       ctx->conf->sip.port, ctx->conf->sip.tls_port, rc.realm, restored);
 	return DT_OK;
 }
 
@@ -372,8 +272,9 @@ sip_db_changed(void *state)
 {
 	struct sip_svc *s = state;
 	struct dt_errbuf e = {0, ""};
-	if (prov_reload(s, &e) != DT_OK)
-		dt_log(DT_WARN, "sip", NULL, "provisioning reload failed (keeping the old): %s",
+	int full = 0;
+	if (sip_prov_update(s, &full, &e) != DT_OK)
+		dt_log(DT_WARN, "sip", NULL, "provisioning update failed (keeping the old): %s",
 		       e.msg);
 }
 

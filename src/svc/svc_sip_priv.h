@@ -9,11 +9,13 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "core/conf.h"
 #include "sip/registrar.h"
 #include "svc/svc.h"
 
-#define SIP_UDP_BATCH 32    /* datagrams read per wake-up (recvmmsg) */
-#define SIP_UDP_MAX   65535 /* largest datagram */
+#define SIP_UDP_BATCH	    32	  /* datagrams read per wake-up (recvmmsg) */
+#define SIP_UDP_MAX	    65535 /* largest datagram */
+#define SIP_UDP_COALESCE_US 500	  /* under load, read UDP every 0.5 ms instead of per wake-up */
 #define SIP_TXC_SLOTS                                                                              \
 	65536		     /* UDP transaction cache entries (FIFO ring: bounded memory; at       \
 			      * 20,000 REGISTER/s an answer stays 3.3 s, at 2,000/s the full 32 s) */
@@ -37,12 +39,21 @@ struct sip_conn {
 	int closing;	      /* close once the output drained */
 };
 
+/* The sockets of one [server] listen address. */
+struct sip_listen {
+	struct sip_svc *s;
+	const char *addr; /* conf->listen[i] */
+	int udp_fd;	  /* -1 when not open */
+	struct event *udp_ev;
+	struct event *udp_timer; /* coalescing: read again after SIP_UDP_COALESCE_US */
+	struct evconnlistener *tcp_l, *tls_l;
+};
+
 struct sip_svc {
 	struct dt_ctx *ctx;
 	struct reg *reg;
-	int udp_fd;
-	struct event *udp_ev;
-	struct evconnlistener *tcp_l, *tls_l;
+	struct sip_listen lis[DT_CONF_MAX_LISTEN]; /* one per [server] listen address */
+	int n_lis;
 	SSL_CTX *ssl;
 	struct event *tick_ev, *persist_ev;
 	struct sip_txc_slot *txc; /* ring of SIP_TXC_SLOTS entries, oldest at txc_head */
@@ -51,9 +62,10 @@ struct sip_svc {
 	struct sip_conn *conns;
 	int n_conns;
 	uint64_t next_conn;
-	char local[80]; /* "addr:port" for Via/From of our NOTIFYs */
-	char *rxbuf;	/* SIP_UDP_BATCH × (SIP_UDP_MAX + 1) */
-	char *txbuf;	/* SIP_UDP_BATCH × SIP_TX_MAX */
+	char local[80];	  /* "addr:port" for Via/From of our NOTIFYs */
+	char *rxbuf;	  /* SIP_UDP_BATCH × (SIP_UDP_MAX + 1) */
+	char *txbuf;	  /* SIP_UDP_BATCH × SIP_TX_MAX */
+	int64_t prov_seq; /* last change-log entry applied to the provisioning cache */
 	time_t last_limit_log;
 	time_t log_second; /* rejection log budget (svc_sip.c log_budget) */
 	unsigned log_lines;
@@ -65,13 +77,21 @@ struct sip_svc {
 #define SIP_TX_MAX 8192 /* largest response we build */
 
 /* svc_sip_net.c */
-int sip_net_udp_open(struct sip_svc *s, struct dt_errbuf *e);
-int sip_net_tcp_open(struct sip_svc *s, int tls, struct dt_errbuf *e);
+/* Bind UDP and TCP on sip.port and TLS on sip.tls_port at every [server] listen address. DT_OK, or
+ * DT_EIO/DT_EINVAL naming the address (what was opened is closed by sip_net_close_all). */
+int sip_net_open(struct sip_svc *s, struct dt_errbuf *e);
 void sip_net_close_all(struct sip_svc *s);
 /* Close TCP connections with a message pending longer than SIP_PARTIAL_MAX_S. */
 void sip_net_reap(struct sip_svc *s, time_t now);
 /* Send bytes to a phone (NOTIFY): UDP to dst, TCP/TLS on its connection. DT_OK / DT_ENOENT. */
 int sip_net_send(struct sip_svc *s, const struct reg_src *dst, const char *buf, size_t len);
+
+/* svc_sip_prov.c: the provisioning cache. load: full, at start (records the change-log position);
+ * update: apply the change log since then, *full = 1 when it reloaded everything instead (profile
+ * changes, unknown kinds, a hole in the log, a large batch, a failed single read). DT_OK, or the
+ * store's error with e set. */
+int sip_prov_load(struct sip_svc *s, struct dt_errbuf *e);
+int sip_prov_update(struct sip_svc *s, int *full, struct dt_errbuf *e);
 
 /* svc_sip_tls.c: SSL_CTX from DATA_DIR/sip-tls.{crt,key}, made self-signed on first run. */
 SSL_CTX *sip_tls_ctx(const char *data_dir, const char *cn, struct dt_errbuf *e);

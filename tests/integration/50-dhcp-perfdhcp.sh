@@ -2,7 +2,7 @@
 # summary: perfdhcp (Kea) in relay mode against `dialtone serve --only dhcp` on a namespaced
 # loopback: 300 DORAs with no drop, unique addresses, tshark decodes every reply without
 # malformed warnings, kill -9 + restart hands no stored address to another client and (in
-# group-commit mode) loses no ACKed lease, a subnet
+# group-commit mode) loses no ACKed lease nor logs "sent ACK" before the reply left, a subnet
 # added while serving applies without restart, pool exhaustion is warned about and visible,
 # malformed packets are logged and survived.
 # Needs: root (ip netns), perfdhcp (kea-admin), tshark, python3.
@@ -73,7 +73,7 @@ PY
 # (A python relay here: perfdhcp gives up on ACKs that take longer than a few hundred ms.)
 printf '[dhcp]\npersist_batch_ms = 1500\n' >"$D/dialtone.conf"
 stop_serve KILL
-start_serve "$SRV"
+start_serve "$SRV" --log-level debug
 nsx python3 - "$SRV" "$REL" >"$D/acked.txt" <<'PY' || fail "relayed DORA in batch mode"
 import socket, struct, sys, time
 srv, rel = sys.argv[1], sys.argv[2]
@@ -108,6 +108,11 @@ for ip in acks.values():
     print(socket.inet_ntoa(ip))
 PY
 stop_serve KILL
+# the debug line "sent ACK" is logged when a reply leaves, after its batch's commit: each of
+# the 20 decisions (INFO "ACK ... lease") comes before the first "sent ACK" line
+awk '/SEP001E4D/ && / ACK .* lease / { last = NR } /SEP001E4D/ && /sent ACK/ && !first { first = NR }
+	END { exit !(first && last && last < first) }' "$D/serve.log" ||
+	fail "\"sent ACK\" logged before the batched reply was sent"
 rm -f "$D/dialtone.conf"
 start_serve "$SRV"
 dt dhcp leases >"$D/leases2b.txt"

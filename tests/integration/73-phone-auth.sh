@@ -1,7 +1,8 @@
 #!/bin/sh
 # summary: digest at step 10 over TLS (an authenticated device's config asks for TLS to
 # securedSipPort): a phone with the right line credentials answers the 401 and
-# registers (and its unregister is accepted with the same nonce, next nc); a phone handed a
+# registers (and its unregister is accepted with the same nonce, next nc), with MD5 and, when the
+# registrar offers it first, SHA-256 (RFC 7616); a phone handed a
 # config with a wrong authPassword (a stale file server named by option 150) stops at step 10
 # naming the rejected credentials (403, or a second 401), exit 1.
 N=73
@@ -21,6 +22,17 @@ grep -q "\[10 sip_register\] info.*401 digest challenge; answering" "$D/good.log
 	fail "registrar did not challenge"
 grep -q "\[10 sip_register\] ok.*(digest answered)" "$D/good.log" || fail "digest not answered"
 grep -q "REGISTER Expires: 0 | got: 200 OK" "$D/good.log" || fail "unregister not accepted"
+grep -q "401 digest challenge; answering with MD5" "$D/good.log" || fail "not answered with MD5"
+
+# A registrar that offers SHA-256 first (RFC 7616): the phone answers it, and is accepted.
+kill "$SERVE_PID_main"
+wait "$SERVE_PID_main" 2>/dev/null
+printf '[sip]\ndigest_sha256 = 1\n' >"$D/dialtone.conf"
+start_serve sha "$ADDR" tftp,http,dhcp,sip
+boot --mac 001122337301 --model 7841 >"$D/sha.log" 2>"$D/sha.err" || fail "SHA-256: exit $?"
+grep -q "401 digest challenge; answering with SHA-256" "$D/sha.log" || fail "not answered with SHA-256"
+grep -q "\[10 sip_register\] ok.*(digest answered)" "$D/sha.log" || fail "SHA-256 answer refused"
+grep -q "REGISTER Expires: 0 | got: 200 OK" "$D/sha.log" || fail "SHA-256 unregister not accepted"
 
 # A stale file server on 127.0.73.2 hands out the config with another password.
 mkdir -p "$D/stale"

@@ -244,6 +244,27 @@ struct sip_auth {
 /* DT_OK, or DT_EINVAL when the value is not "scheme param=value, ..." (any scheme is parsed). */
 int sip_auth_parse(struct dt_slice s, struct sip_auth *a);
 
+/* ---- digest response (sip_digest.c) ---- */
+
+/* OpenSSL's EVP_MD and EVP_MD_CTX by their struct tags, so includers need not pull in OpenSSL. */
+struct evp_md_st;
+struct evp_md_ctx_st;
+enum sip_digest_alg { SIP_DIGEST_MD5 = 0, SIP_DIGEST_SHA256 };
+/* The algorithm= value of a challenge or credentials: absent or "MD5" → SIP_DIGEST_MD5,
+ * "SHA-256" → SIP_DIGEST_SHA256 (case-insensitive), anything else -1. */
+int sip_digest_alg(struct dt_slice algorithm);
+/* Inputs of one digest response; qop empty = the RFC 2069 form without nc and cnonce. */
+struct sip_digest_in {
+	struct dt_slice user, realm, password, method, uri, nonce, nc, cnonce, qop;
+};
+#define SIP_DIGEST_HEX_MAX 129 /* room for a 64-byte digest as hex + NUL */
+/* RFC 2617/7616 response for in, with md (EVP_MD the caller fetched: MD5 or SHA-256) and ctx a
+ * scratch EVP_MD_CTX of the caller's. Writes lower-case hex + NUL into out[cap]; returns its length
+ * (32 for MD5, 64 for SHA-256) or -1 when OpenSSL fails or cap is too small. Thread-safe on
+ * distinct contexts. */
+int sip_digest_response(struct evp_md_ctx_st *ctx, const struct evp_md_st *md,
+			const struct sip_digest_in *in, char *out, size_t cap);
+
 /* Split "value;params" (Reason, Event, Content-Type, Subscription-State): *token = the first
  * element trimmed, *params = the rest from the first ';'. */
 void sip_value_split(struct dt_slice s, struct dt_slice *token, struct dt_slice *params);

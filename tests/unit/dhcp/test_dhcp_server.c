@@ -1,6 +1,7 @@
 /* summary: tests for src/dhcp: DORA, NAK rules, reservations, known-only, DECLINE, RELEASE,
  * INFORM, option 150/66/82 and the parameter request list, RFC 2131 §4.1 addressing, pool
- * exhaustion and a DISCOVER flood, expiry, restored leases, memory for 100,000 leases. */
+ * exhaustion and a DISCOVER flood, expiry, restored leases, memory for 100,000 leases, subnet
+ * changes applied live (prune), the server identifier per receiving address. */
 #include "dt_test.h"
 
 #include <stdio.h>
@@ -40,7 +41,7 @@ subnet(uint32_t first, uint32_t last)
 static int
 setup(void **state)
 {
-	struct dhcp_server_cfg cfg = {SERVER, 0, 30, 600, 86400};
+	struct dhcp_server_cfg cfg = {SERVER, 0, 30, 600, 86400, {0}, 0};
 	struct store_dhcp_subnet sn = subnet(NET + 10, NET + 19);
 	uint32_t nodes[2] = {0x0a000005, 0x0a000006};
 
@@ -125,7 +126,7 @@ static void
 handle(const struct req *q, int64_t now)
 {
 	memset(&rep, 0, sizeof rep);
-	dhcp_server_handle(srv, client(q), now, &rep);
+	dhcp_server_handle(srv, client(q), 0, now, &rep);
 }
 
 /* DISCOVER then REQUEST through the relay; returns the address. */
@@ -292,7 +293,7 @@ test_renew_and_addressing(void **state)
 	struct req renew = {.type = DHCP_REQUEST, .mac_last = 1, .ciaddr = a};
 	struct req direct = {.type = DHCP_DISCOVER, .mac_last = 7};
 	struct req bcast = {.type = DHCP_DISCOVER, .mac_last = 8, .flags = DHCP_FLAG_BROADCAST};
-	struct dhcp_server_cfg cfg = {SERVER, NET + 1, 30, 600, 86400};
+	struct dhcp_server_cfg cfg = {SERVER, NET + 1, 30, 600, 86400, {0}, 0};
 	struct store_dhcp_subnet sn = subnet(NET + 10, NET + 19);
 
 	/* RENEWING: unicast ACK to ciaddr:68, lease extended */
@@ -535,11 +536,11 @@ test_inform_and_bad_input(void **state)
 	/* a BOOTREPLY or non-Ethernet request is dropped */
 	client(&inf);
 	msg.op = DHCP_OP_REPLY;
-	dhcp_server_handle(srv, &msg, T0, &rep);
+	dhcp_server_handle(srv, &msg, 0, T0, &rep);
 	assert_int_equal(rep.action, DHCP_DROP);
 	client(&inf);
 	msg.hlen = 8;
-	dhcp_server_handle(srv, &msg, T0, &rep);
+	dhcp_server_handle(srv, &msg, 0, T0, &rep);
 	assert_int_equal(rep.action, DHCP_DROP);
 }
 
@@ -598,6 +599,106 @@ test_map_delete_keeps_probe_runs(void **state)
 	dhcp_map_free(&m);
 }
 
+/* A subnet change applies to the next reply; a deleted subnet or a shrunk pool takes its leases
+ * out of memory at once (their rows reported for deletion), so a re-added subnet starts empty. */
+static void
+test_subnet_change_and_prune(void **state)
+{
+	struct store_dhcp_subnet sn = subnet(NET + 10, NET + 12);
+	struct req renew = {.type = DHCP_REQUEST, .mac_last = 1, .giaddr = RELAY};
+	uint32_t ips[4], resv = NET + 50;
+	uint8_t mac3[6] = {0x00, 0x1e, 0x4a, 0, 0, 3};
+
+	assert_int_equal(dhcp_server_set_subnets(srv, &sn, 1), DT_OK);
+	assert_int_equal(dora(1, T0), NET + 10);
+	assert_int_equal(dora(2, T0), NET + 11);
+	/* a reservation outside the pool survives a prune; a declined one does not */
+	assert_int_equal(dhcp_server_device_set(srv, mac3, resv), DT_OK);
+	assert_int_equal(dora(3, T0), resv);
+	assert_int_equal(dhcp_server_prune(srv, on_gone, NULL), 0);
+	/* new options: the very next reply carries them */
+	sn.n_tftp = 1;
+	sn.tftp[0] = 0x0a000009;
+	assert_int_equal(dhcp_server_set_subnets(srv, &sn, 1), DT_OK);
+	assert_int_equal(dhcp_server_prune(srv, on_gone, NULL), 0);
+	renew.ciaddr = NET + 10;
+	handle(&renew, T0 + 10);
+	assert_int_equal(reply()->msg_type, DHCP_ACK);
+	assert_int_equal(dhcp_get_ips(&reply_msg, DHCP_OPT_TFTP_SERVERS, ips, 4), 1);
+	assert_int_equal(ips[0], 0x0a000009);
+	/* the pool shrinks to .10-.10: .11 is dropped and its holder NAKed on renewal */
+	sn.pool_last = NET + 10;
+	assert_int_equal(dhcp_server_set_subnets(srv, &sn, 1), DT_OK);
+	n_gone = 0;
+	assert_int_equal(dhcp_server_prune(srv, on_gone, NULL), 1);
+	assert_int_equal(n_gone, 1);
+	assert_int_equal(gone_ips[0], NET + 11);
+	assert_int_equal(dhcp_server_n_leases(srv), 2);
+	renew.mac_last = 2;
+	renew.ciaddr = NET + 11;
+	handle(&renew, T0 + 20);
+	assert_int_equal(reply()->msg_type, DHCP_NAK);
+	/* the subnet is deleted: every lease goes, its relay is unknown */
+	assert_int_equal(dhcp_server_set_subnets(srv, NULL, 0), DT_OK);
+	n_gone = 0;
+	assert_int_equal(dhcp_server_prune(srv, on_gone, NULL), 2);
+	assert_int_equal(n_gone, 2);
+	assert_int_equal(dhcp_server_n_leases(srv), 0);
+	renew.mac_last = 1;
+	renew.ciaddr = NET + 10;
+	handle(&renew, T0 + 30);
+	assert_int_equal(rep.action, DHCP_DROP);
+	assert_string_equal(rep.why, "giaddr is on no configured subnet");
+	/* re-added: nothing of the old leases is left, a new client gets the first address */
+	assert_int_equal(dhcp_server_set_subnets(srv, &sn, 1), DT_OK);
+	struct dhcp_pool_stats ps;
+	dhcp_server_pool_stats(srv, 0, &ps);
+	assert_int_equal(ps.in_use, 0);
+	assert_int_equal(dora(7, T0 + 40), NET + 10);
+}
+
+/* Several listen addresses: option 54 is the one the message came to; a REQUEST that selected
+ * another of our addresses is left to that copy and does not void the offer. */
+static void
+test_server_id_per_address(void **state)
+{
+	struct dhcp_server *two;
+	struct dhcp_server_cfg cfg = {SERVER, 0, 30, 600, 86400, {SERVER, SERVER + 1}, 2};
+	struct store_dhcp_subnet sn = subnet(NET + 10, NET + 19);
+	struct req d = {.type = DHCP_DISCOVER, .mac_last = 1, .giaddr = RELAY};
+	struct req r = d;
+	uint32_t v;
+
+	assert_int_equal(dhcp_server_new(&cfg, &two), DT_OK);
+	assert_int_equal(dhcp_server_set_subnets(two, &sn, 1), DT_OK);
+	memset(&rep, 0, sizeof rep);
+	dhcp_server_handle(two, client(&d), SERVER + 1, T0, &rep);
+	assert_int_equal(dhcp_get_u32(reply(), DHCP_OPT_SERVER_ID, &v), 0);
+	assert_int_equal(v, SERVER + 1);
+	r.type = DHCP_REQUEST;
+	r.requested = reply_msg.yiaddr;
+	r.server_id = SERVER + 1;
+	/* the copy that reached the other address: dropped, offer kept */
+	dhcp_server_handle(two, client(&r), SERVER, T0, &rep);
+	assert_int_equal(rep.action, DHCP_DROP);
+	assert_string_equal(rep.why, "client selected another address of this server");
+	assert_int_equal(dhcp_server_n_leases(two), 1);
+	dhcp_server_handle(two, client(&r), SERVER + 1, T0, &rep);
+	assert_int_equal(reply()->msg_type, DHCP_ACK);
+	assert_int_equal(reply_msg.yiaddr, NET + 10);
+	assert_int_equal(dhcp_get_u32(&reply_msg, DHCP_OPT_SERVER_ID, &v), 0);
+	assert_int_equal(v, SERVER + 1);
+	/* no own address is ever leased, even inside a pool */
+	sn = subnet(SERVER, SERVER + 2);
+	sn.network = SERVER & 0xffffff00u;
+	assert_int_equal(dhcp_server_set_subnets(two, &sn, 1), DT_OK);
+	d.giaddr = SERVER - 1;
+	d.mac_last = 9;
+	dhcp_server_handle(two, client(&d), SERVER, T0, &rep);
+	assert_int_equal(reply()->yiaddr, SERVER + 2);
+	dhcp_server_free(two);
+}
+
 int
 main(void)
 {
@@ -617,6 +718,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(test_inform_and_bad_input, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_100k_leases_memory, setup, teardown),
 	    cmocka_unit_test(test_map_delete_keeps_probe_runs),
+	    cmocka_unit_test_setup_teardown(test_subnet_change_and_prune, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_server_id_per_address, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

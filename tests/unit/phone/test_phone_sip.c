@@ -1,12 +1,15 @@
 /* summary: unit tests for src/phone/phone_sip.c's REGISTER (parsed back with the shared SIP codec:
  * Cisco Contact parameters, Reason with load IDs, multipart bulkregisterreq body on the first
- * REGISTER only), the standby keepalive REGISTER and phone_digest.c (RFC 2617 §3.5 worked example).
+ * REGISTER only), the standby keepalive REGISTER and phone_digest.c (answering MD5 and SHA-256
+ * challenges, checked against an independent digest).
  */
 #include "dt_test.h"
 
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/err.h"
 #include "phone/phone_priv.h"
 #include "proto/sip/sip.h"
 
@@ -138,20 +141,89 @@ test_standby_keepalive_register(void **state)
 	assert_null(sip_msg_hdr(&m, SIP_H_REASON, 0));
 }
 
+/* H(str) as hex with md: the test's own digest, independent of sip_digest.c. */
 static void
-test_digest_rfc2617_example(void **state)
+hash_hex(const EVP_MD *md, const char *str, char *out)
 {
-	char out[33];
-	/* RFC 2617 §3.5 */
-	phone_digest_response("Mufasa", "testrealm@host.com", "Circle Of Life", "GET",
-			      "/dir/index.html", "dcd98b7102dd2f0e8b11d0f600bfb0c093", "auth",
-			      "00000001", "0a4f113b", out);
-	assert_string_equal(out, "6629fae49393a05397450978507c4ef1");
-	/* RFC 2069 form (no qop) differs */
-	phone_digest_response("Mufasa", "testrealm@host.com", "Circle Of Life", "GET",
-			      "/dir/index.html", "dcd98b7102dd2f0e8b11d0f600bfb0c093", "", "", "",
-			      out);
-	assert_string_equal(out, "670fd8c2df070c60b045671b8b24ff02");
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dl = 0;
+	EVP_Digest(str, strlen(str), d, &dl, md, NULL);
+	for (unsigned i = 0; i < dl; i++)
+		sprintf(out + 2 * i, "%02x", d[i]);
+}
+
+/* The value of param name="..." (or name=token) in an Authorization value. */
+static void
+param_of(const char *auth, const char *name, char *out, size_t cap)
+{
+	char key[32];
+	snprintf(key, sizeof key, "%s=", name);
+	const char *p = strstr(auth, key);
+	assert_non_null(p);
+	p += strlen(key);
+	if (*p == '"')
+		p++;
+	size_t n = strcspn(p, "\",");
+	assert_true(n < cap);
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/* Answer a 401 with the given challenges; check the algorithm chosen and the response. */
+static void
+answer_401(const char *challenges, const char *want_alg)
+{
+	char msg[2048], auth[1024], nc[16], cnonce[32], alg[16], resp[160];
+	char a[1024], ha1[160], ha2[160], want[160];
+	struct phone_chal c;
+	struct sip_msg m;
+	int stale = -1;
+	snprintf(msg, sizeof msg,
+		 "SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/TCP 127.1.0.5:51234;branch=z9hG4bK1\r\n"
+		 "From: <sip:2001@127.0.0.1>;tag=a\r\nTo: <sip:2001@127.0.0.1>;tag=b\r\n"
+		 "Call-ID: c1\r\nCSeq: 101 REGISTER\r\n%sContent-Length: 0\r\n\r\n",
+		 challenges);
+	memset(&c, 0, sizeof c);
+	assert_int_equal(sip_msg_parse(msg, strlen(msg), 0, 0, &m), DT_OK);
+	assert_int_equal(phone_chal_take(&c, &m, &stale), 0);
+	assert_int_equal(stale, 0);
+	assert_int_equal(
+	    phone_chal_answer(&c, "2001", "s3cret", "sip:127.0.0.1", 0x1234, auth, sizeof auth), 0);
+	param_of(auth, "algorithm", alg, sizeof alg);
+	assert_string_equal(alg, want_alg);
+	param_of(auth, "nc", nc, sizeof nc);
+	assert_string_equal(nc, "00000001");
+	param_of(auth, "cnonce", cnonce, sizeof cnonce);
+	param_of(auth, "response", resp, sizeof resp);
+	const EVP_MD *md = strcmp(want_alg, "SHA-256") == 0 ? EVP_sha256() : EVP_md5();
+	hash_hex(md, "2001:dialtone:s3cret", ha1);
+	hash_hex(md, "REGISTER:sip:127.0.0.1", ha2);
+	snprintf(a, sizeof a, "%s:%s:%s:%s:auth:%s", ha1, c.nonce, nc, cnonce, ha2);
+	hash_hex(md, a, want);
+	assert_string_equal(resp, want);
+	/* a too-small buffer gives no half-built header */
+	assert_int_equal(phone_chal_answer(&c, "2001", "s3cret", "sip:127.0.0.1", 1, auth, 40), -1);
+	assert_string_equal(auth, "");
+}
+
+static void
+test_digest_answers_sha256_and_md5(void **state)
+{
+	/* SHA-256 listed first (RFC 7616 §3.7): the phone answers it */
+	answer_401("WWW-Authenticate: Digest realm=\"dialtone\", nonce=\"n1\", algorithm=SHA-256, "
+		   "qop=\"auth\"\r\n"
+		   "WWW-Authenticate: Digest realm=\"dialtone\", nonce=\"n1\", algorithm=MD5, "
+		   "qop=\"auth\"\r\n",
+		   "SHA-256");
+	/* MD5 only (what CUCM offers) */
+	answer_401("WWW-Authenticate: Digest realm=\"dialtone\", nonce=\"n2\", qop=\"auth\"\r\n",
+		   "MD5");
+	/* an algorithm we cannot answer is skipped for the next challenge */
+	answer_401("WWW-Authenticate: Digest realm=\"dialtone\", nonce=\"n3\", "
+		   "algorithm=SHA-512-256, qop=\"auth\"\r\n"
+		   "WWW-Authenticate: Digest realm=\"dialtone\", nonce=\"n3\", algorithm=SHA-256, "
+		   "qop=\"auth\"\r\n",
+		   "SHA-256");
 }
 
 int
@@ -161,7 +233,7 @@ main(void)
 	    cmocka_unit_test(test_first_register_is_cisco_shaped),
 	    cmocka_unit_test(test_refresh_and_unregister_are_bare),
 	    cmocka_unit_test(test_standby_keepalive_register),
-	    cmocka_unit_test(test_digest_rfc2617_example),
+	    cmocka_unit_test(test_digest_answers_sha256_and_md5),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
