@@ -7,6 +7,7 @@
 # (cpu N us)", CLOCK_PROCESS_CPUTIME_ID around the hook), so file generation in the same process
 # is not counted. Bounded: about a minute, mostly the import.
 set -u
+cd "$(dirname "$0")/.." || exit 1
 PHONES=${PHONES:-100000}
 REPEAT=${REPEAT:-5}
 ADDR=127.0.97.1

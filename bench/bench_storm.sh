@@ -14,8 +14,8 @@
 # Usage: sh bench/bench_storm.sh [N ...]   (env: STORM_RATE (default: all phones at once),
 # STORM_RETRIES, STORM_PEERS=0 to run dialtone only, STORM_KEEP=1 keeps the work directory,
 # STORM_UDP_SIZES (default "10000 50000";
-# "" = none), STORM_UDP_RATE (starts/s of the UDP rows, default 5000: keeps the phones fetching
-# files at once under [http] max_connections), DIALTONE)
+# "" = none), STORM_UDP_RATE (starts/s of the UDP rows; default all at once, as the TCP rows),
+# DIALTONE)
 set -u
 : "${DIALTONE:=build/dialtone}"
 DIALTONE=$(cd "$(dirname "$DIALTONE")" && pwd)/$(basename "$DIALTONE")
@@ -24,7 +24,7 @@ RATE=${STORM_RATE:-}
 RETRIES=${STORM_RETRIES:-6}
 PEERS_ON=${STORM_PEERS:-1}
 UDP_SIZES=${STORM_UDP_SIZES-10000 50000}
-UDP_RATE=${STORM_UDP_RATE-2000}
+UDP_RATE=${STORM_UDP_RATE-}
 NS=dt-storm-bench
 ADDR=127.0.78.1
 RELAY=127.1.0.1
@@ -235,7 +235,7 @@ for n in $UDP_SIZES; do
 	printf '%-8s %-9s %4s %10s %10s %8s %7s %12s %10s %9s %5s %11s\n' "$n" dialtone udp "$1" "$2" \
 		"$3" "$4" "$(echo "$DT_CPU $n" | awk '{printf "%.3f", $1 * 1000 / $2}')" "$DT_MEM" \
 		"$5" "$6" "$7"
-	echo "  dialtone udp $n: server open fds after the storm: $DT_FD; rate ${UDP_RATE:-all at once}/s"
+	echo "  dialtone udp $n: server open fds after the storm: $DT_FD; starts: ${UDP_RATE:+$UDP_RATE/s}${UDP_RATE:-all at once}"
 	grep '^dialtone: storm:' "$W/storm-dialtone-udp-$n.txt" | sed 's/^/  /'
 	sed -n '/^failed or unfinished by step/,/^Command exited/p' "$W/storm-dialtone-udp-$n.txt" |
 		grep -v '^Command exited' | sed "s/^/  dialtone-udp: /"

@@ -145,10 +145,10 @@ txc_put(struct sip_svc *s, uint64_t key, time_t now, const char *resp, size_t le
 	s->txc_head = (s->txc_head + 1) % SIP_TXC_SLOTS;
 }
 
-/* One recvmmsg batch from fd, answered with one sendmmsg; returns the datagrams read. */
-static int
-udp_batch(struct sip_svc *s, int fd)
+static void
+on_udp(evutil_socket_t fd, short what, void *arg)
 {
+	struct sip_svc *s = arg;
 	struct mmsghdr in[SIP_UDP_BATCH], out[SIP_UDP_BATCH];
 	struct iovec iin[SIP_UDP_BATCH], iout[SIP_UDP_BATCH];
 	struct sockaddr_storage from[SIP_UDP_BATCH];
@@ -201,39 +201,6 @@ udp_batch(struct sip_svc *s, int fd)
 	}
 	if (nout && sendmmsg(fd, out, (unsigned)nout, MSG_DONTWAIT) < 0)
 		dt_log(DT_DEBUG, "sip", NULL, "udp send: %s", strerror(errno));
-	return n > 0 ? n : 0;
-}
-
-/* Why coalesce: at 20,000 REGISTER/s a wake-up per datagram or two made the context switch the
- * largest single cost (finish_task_switch ~20 % in perf). After a busy wake-up the socket is left
- * to fill for SIP_UDP_COALESCE_US and read in full batches; a timer read that finds nothing goes
- * back to waiting on the socket, so an idle or lightly loaded server answers at once. */
-static void
-on_udp_timer(evutil_socket_t fd, short what, void *arg)
-{
-	struct sip_listen *li = arg;
-	int n = 0, k;
-	while ((k = udp_batch(li->s, li->udp_fd)) == SIP_UDP_BATCH && n < 8 * SIP_UDP_BATCH)
-		n += k;
-	n += k;
-	if (n >= 1) {
-		struct timeval tv = {0, SIP_UDP_COALESCE_US};
-		evtimer_add(li->udp_timer, &tv);
-	} else {
-		event_add(li->udp_ev, NULL);
-	}
-}
-
-static void
-on_udp(evutil_socket_t fd, short what, void *arg)
-{
-	struct sip_listen *li = arg;
-	int n = udp_batch(li->s, (int)fd);
-	if (n >= 1) { /* traffic: stop waking per datagram */
-		struct timeval tv = {0, SIP_UDP_COALESCE_US};
-		event_del(li->udp_ev);
-		evtimer_add(li->udp_timer, &tv);
-	}
 }
 
 static int
@@ -256,10 +223,8 @@ udp_open(struct sip_svc *s, struct sip_listen *li, struct dt_errbuf *e)
 			       strerror(errno));
 	/* replies leave by the socket the request came in on (on_udp's fd): from the address the
 	 * phone sent to, as RFC 3261 §18.2.2 expects */
-	li->s = s;
-	li->udp_ev = event_new(s->ctx->base, li->udp_fd, EV_READ | EV_PERSIST, on_udp, li);
-	li->udp_timer = evtimer_new(s->ctx->base, on_udp_timer, li);
-	if (!li->udp_ev || !li->udp_timer || event_add(li->udp_ev, NULL) < 0)
+	li->udp_ev = event_new(s->ctx->base, li->udp_fd, EV_READ | EV_PERSIST, on_udp, s);
+	if (!li->udp_ev || event_add(li->udp_ev, NULL) < 0)
 		return dt_errf(e, DT_ENOMEM, "sip: udp event");
 	return DT_OK;
 }
@@ -522,8 +487,6 @@ sip_net_close_all(struct sip_svc *s)
 			evconnlistener_free(li->tls_l);
 		if (li->udp_ev)
 			event_free(li->udp_ev);
-		if (li->udp_timer)
-			event_free(li->udp_timer);
 		if (li->udp_fd >= 0)
 			close(li->udp_fd);
 	}

@@ -13,9 +13,8 @@
 #include "sip/registrar.h"
 #include "svc/svc.h"
 
-#define SIP_UDP_BATCH	    32	  /* datagrams read per wake-up (recvmmsg) */
-#define SIP_UDP_MAX	    65535 /* largest datagram */
-#define SIP_UDP_COALESCE_US 500	  /* under load, read UDP every 0.5 ms instead of per wake-up */
+#define SIP_UDP_BATCH 32    /* datagrams read per wake-up (recvmmsg) */
+#define SIP_UDP_MAX   65535 /* largest datagram */
 #define SIP_TXC_SLOTS                                                                              \
 	65536		     /* UDP transaction cache entries (FIFO ring: bounded memory; at       \
 			      * 20,000 REGISTER/s an answer stays 3.3 s, at 2,000/s the full 32 s) */
@@ -41,11 +40,9 @@ struct sip_conn {
 
 /* The sockets of one [server] listen address. */
 struct sip_listen {
-	struct sip_svc *s;
 	const char *addr; /* conf->listen[i] */
 	int udp_fd;	  /* -1 when not open */
 	struct event *udp_ev;
-	struct event *udp_timer; /* coalescing: read again after SIP_UDP_COALESCE_US */
 	struct evconnlistener *tcp_l, *tls_l;
 };
 

@@ -10,7 +10,8 @@
  *                line → device links stay right;
  *   profile      a SIP profile's digest flag can change for any number of devices: full reload;
  *   unknown kind a kind this file does not know may feed the cache: full reload;
- *   other kinds  (pool, node, model, firmware, load, DHCP leases ...) feed no registrar fact.
+ *   other kinds  (pool, node, model, firmware, load, DHCP leases ...) feed no registrar fact:
+ *                ignored.
  * A hole in the log (entries pruned before we read them) or more than FULL_AFTER named objects
  * also fall back to the full reload, which is cheaper than that many single reads.
  * Lines are applied before devices, so a device re-read sees its DNs' new credentials.
@@ -167,9 +168,11 @@ struct changes {
 static int
 on_change(int64_t seq, const char *kind, const char *key, void *arg)
 {
+	/* kinds that feed no registrar fact ("global" is not here: no writer logs it yet, and a
+	 * cluster-wide setting could be one) */
 	static const char *const inert[] = {"pool",	  "node",     "model",	  "firmware",
 					    "load",	  "cmgroup",  "datetime", "softkey",
-					    "dial_rules", "ringtone", "dhcp",	  "global"};
+					    "dial_rules", "ringtone", "dhcp"};
 	struct changes *c = arg;
 	/* the log is pruned from its old end: a hole after what we applied means lost changes */
 	if (!c->seen_any++ && c->since > 0 && seq > c->since + 1)

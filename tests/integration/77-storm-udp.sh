@@ -74,4 +74,67 @@ boot --mac 00:11:22:33:77:01 --state "$D/state" >"$D/dead.log" 2>"$D/dead.err"
 [ $? -eq 1 ] || fail "boot without a registrar did not exit 1"
 grep -q "stopped at step 10 sip_register: .*port unreachable" "$D/dead.err" ||
 	fail "no port-unreachable reason: $(cat "$D/dead.err")"
-echo "ok: phone boot over UDP registered and unregistered; 300-phone UDP storm over 2 processes all registered"
+# 4. Timer E and NOTIFY over UDP against a scripted CallManager on ADDR:5060/udp (the files
+# server holds no SIP socket now): it drops the first REGISTER, answers the retransmission, then
+# sends NOTIFY service-control action=restart; the phone answers 200 on its socket, unregisters
+# and registers again (Reason with the load IDs: a restart).
+command -v python3 >/dev/null || skip "missing python3 (apt-get install -y python3)"
+cat >"$D/cm.py" <<'PY'
+import re, socket, sys, time
+out = open(sys.argv[1], "a", buffering=1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[2], 5060)); s.settimeout(0.2)
+def hdr(m, n):
+    r = re.search(r"(?im)^%s:\s*(.*?)\r?$" % n, m); return r.group(1) if r else ""
+t0 = None; n_reg = 0; notified = False; end = time.time() + 25
+while time.time() < end:
+    try: d, a = s.recvfrom(65536)
+    except socket.timeout: continue
+    m = d.decode(errors="replace"); first = m.split("\r\n")[0]
+    if first.startswith("SIP/2.0"):
+        out.write("phone answered %s (CSeq %s)\n" % (first, hdr(m, "CSeq"))); continue
+    if not first.startswith("REGISTER"): continue
+    n_reg += 1; now = time.time(); t0 = t0 or now
+    out.write("REGISTER %d at %.3f CSeq %s Expires %s reason=%d via=%s\n" % (n_reg, now - t0,
+        hdr(m, "CSeq"), hdr(m, "Expires"), "ActiveLoad=" in hdr(m, "Reason"), hdr(m, "Via")))
+    if n_reg == 1: continue  # lost: the phone must retransmit it
+    resp = "SIP/2.0 200 OK\r\n" + "".join("%s: %s\r\n" % (h, hdr(m, h)) for h in
+        ("Via", "From", "To", "Call-ID", "CSeq", "Contact")) + "Expires: %s\r\nContent-Length: 0\r\n\r\n" % hdr(m, "Expires")
+    s.sendto(resp.encode(), a)
+    if not notified and hdr(m, "Expires") != "0":
+        notified = True
+        body = "action=restart\r\nRegisterCallId={%s}\r\n" % hdr(m, "Call-ID")
+        n = ("NOTIFY sip:%s:%d SIP/2.0\r\nVia: SIP/2.0/UDP %s:5060;branch=z9hG4bKn1\r\n"
+             "From: <sip:cm@%s>;tag=n1\r\nTo: %s\r\nCall-ID: notify-1@cm\r\nCSeq: 1 NOTIFY\r\n"
+             "Event: service-control\r\nSubscription-State: active\r\nMax-Forwards: 70\r\n"
+             "Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s") % (a[0], a[1],
+             sys.argv[2], sys.argv[2], hdr(m, "From"), len(body), body)
+        s.sendto(n.encode(), a)
+PY
+python3 "$D/cm.py" "$D/cm.log" "$ADDR" &
+PIDS="$PIDS $!"
+sleep 0.3
+"$DIALTONE" phone boot --server "$ADDR" --relay "$RELAY" --timeout 400 \
+	--mac 00:11:22:33:77:01 --state "$D/state" --hold >"$D/notify.log" 2>"$D/notify.err" &
+BP=$!
+PIDS="$PIDS $BP"
+wait_for "$D/cm.log" "REGISTER 5 " 15
+kill -INT "$BP"
+wait "$BP"
+python3 - "$D/cm.log" <<'PY' || fail "Timer E / NOTIFY over UDP: $(cat "$D/cm.log")"
+import re, sys
+L = open(sys.argv[1]).read().splitlines()
+regs = [l for l in L if l.startswith("REGISTER ")]
+at = [float(l.split()[3]) for l in regs]
+cseq = [l.split()[5] for l in regs]
+assert "SIP/2.0/UDP " in regs[0], regs[0]
+# 1 dropped, 2 = its retransmission T1 later (same CSeq), answered.
+assert cseq[0] == cseq[1] and 0.35 <= at[1] - at[0] <= 0.9, regs[:2]
+assert "reason=1" in regs[0] and "reason=1" in regs[1]
+assert any(l.startswith("phone answered SIP/2.0 200 OK (CSeq 1 NOTIFY)") for l in L), L
+# restart: Expires 0, then a new registration carrying the Reason again.
+i0 = next(i for i, l in enumerate(regs) if " Expires 0 " in l)
+assert any("reason=1" in l and " Expires 0 " not in l for l in regs[i0 + 1:]), regs
+PY
+grep -q "NOTIFY service-control\|restart" "$D/notify.log" || fail "the phone did not log the restart"
+echo "ok: phone boot over UDP registered and unregistered; 300-phone UDP storm over 2 processes all registered; Timer E retransmission and NOTIFY restart over UDP"

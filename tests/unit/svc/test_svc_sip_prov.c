@@ -1,6 +1,7 @@
 /* summary: unit tests of src/svc/svc_sip_prov.c: after each kind of database change the
  * incrementally updated provisioning cache equals a full reload of the same database, and only
- * the changes that need it (SIP profile, a hole in the change log) take the full reload. */
+ * the changes that need it (SIP profile, an unknown kind, a hole in the change log) take the full
+ * reload. */
 #include "dt_test.h"
 
 #include <sqlite3.h>
@@ -219,6 +220,19 @@ test_profile_change_and_log_hole_reload_everything(void **state)
 			 SQLITE_OK);
 	out = update_and_compare(x, 1);
 	assert_non_null(strstr(out, "L 3005 3005 e : SEP00AABBCC0002\n"));
+
+	/* a kind that feeds no registrar fact is skipped; one we do not know reloads everything */
+	assert_int_equal(
+	    sqlite3_exec(store_sqlite(x->f.st),
+			 "INSERT INTO change_log (kind, key) VALUES ('pool', 'Default')", NULL,
+			 NULL, NULL),
+	    SQLITE_OK);
+	update_and_compare(x, 0);
+	assert_int_equal(sqlite3_exec(store_sqlite(x->f.st),
+				      "INSERT INTO change_log (kind, key) VALUES ('newkind', 'x')",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	update_and_compare(x, 1);
 }
 
 int
