@@ -109,7 +109,8 @@ child_result(int fd, struct storm_stats *st, double elapsed_s)
 	if (!v)
 		return -1;
 	for (int i = 0; i < DT_STEP__COUNT + 2; i++) {
-		memcpy(v + at, series_at(st, i)->v, r.n[i] * sizeof *v);
+		if (r.n[i]) /* an empty series has no buffer (v NULL) */
+			memcpy(v + at, series_at(st, i)->v, r.n[i] * sizeof *v);
 		at += r.n[i];
 	}
 	int rc = write_rec(fd, 'R', &r, sizeof r, v, total * sizeof *v);
