@@ -427,6 +427,15 @@ store_dhcp_writer_commit(struct store_dhcp_writer *w, struct dt_errbuf *e)
 	return DT_OK;
 }
 
+void
+store_dhcp_writer_rollback(struct store_dhcp_writer *w)
+{
+	if (!w->in_tx)
+		return;
+	sqlite3_exec(w->db, "ROLLBACK", NULL, NULL, NULL);
+	w->in_tx = 0;
+}
+
 int
 store_dhcp_lease_put(struct store_dhcp_writer *w, const struct store_dhcp_lease *l,
 		     struct dt_errbuf *e)

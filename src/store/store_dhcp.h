@@ -89,9 +89,13 @@ int store_dhcp_lease_foreach(struct store *st,
 struct store_dhcp_writer;
 int store_dhcp_writer_open(struct store *st, struct store_dhcp_writer **out, struct dt_errbuf *e);
 void store_dhcp_writer_close(struct store_dhcp_writer *w);
-/* Group several writes in one transaction (batch mode); without begin each write commits alone. */
+/* Group several writes in one transaction (batch mode); without begin each write commits alone.
+ * Callers keep the transaction short (begin, writes, commit in one call chain): a transaction held
+ * open across event-loop iterations blocks every other writer of the database file. */
 int store_dhcp_writer_begin(struct store_dhcp_writer *w, struct dt_errbuf *e);
 int store_dhcp_writer_commit(struct store_dhcp_writer *w, struct dt_errbuf *e);
+/* Undo the writes since begin (no-op outside a transaction). */
+void store_dhcp_writer_rollback(struct store_dhcp_writer *w);
 /* Insert or replace the row of l->ip. */
 int store_dhcp_lease_put(struct store_dhcp_writer *w, const struct store_dhcp_lease *l,
 			 struct dt_errbuf *e);

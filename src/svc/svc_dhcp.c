@@ -8,14 +8,16 @@
  * ([dhcp] interface set): a UDP socket bound to that interface on port 67 receives the clients'
  * broadcasts, and a packet socket sends to chaddr or broadcast. A lease change is written before
  * the reply leaves: with persist_batch_ms = 0 each change is its own transaction; with
- * persist_batch_ms = N, changes of N ms are committed together and the replies that depend on them
- * wait for that commit (group commit), so an ACKed lease is always on disk and kill -9 loses only
- * un-ACKed work (see docs/protocols/dhcp.md "Persistence"). Subnets, reservations and option 150
- * nodes follow the database through the change log, polled with PRAGMA data_version every 250 ms
- * and on serve's db_changed; a reload of the subnets drops the leases they no longer cover (a
- * deleted subnet, a shrunk pool) from memory and database. The debug line with a reply's option
- * bytes is logged when the reply is sent, from the bytes sent: in group-commit mode that is after
- * the commit, not when the reply is decided.
+ * persist_batch_ms = N, changes of N ms are collected in memory and written in one short
+ * transaction when the batch is flushed, and the replies that depend on them wait for that commit
+ * (group commit), so an ACKed lease is always on disk and kill -9 loses only un-ACKed work (see
+ * docs/protocols/dhcp.md "Persistence"). The transaction never stays open across loop iterations:
+ * the registrar saves its state on this same thread, and would otherwise busy-wait on our lock.
+ * Subnets, reservations and option 150 nodes follow the database through the change log, polled
+ * with PRAGMA data_version every 250 ms and on serve's db_changed; a reload of the subnets drops
+ * the leases they no longer cover (a deleted subnet, a shrunk pool) from memory and database. The
+ * debug line with a reply's option bytes is logged when the reply is sent, from the bytes sent: in
+ * group-commit mode that is after the commit, not when the reply is decided.
  */
 #include "svc/svc.h"
 
@@ -35,12 +37,13 @@
 #include "store/store.h"
 #include "store/store_dhcp.h"
 
-#define RX_BURST	64  /* datagrams read per readiness event */
-#define TICK_MS		250 /* database change poll */
-#define EXPIRE_S	5   /* lease ageing */
-#define LOG_PER_S	20  /* rate limit of per-packet warnings */
-#define EXHAUST_LOG_S	10  /* one exhaustion warning per subnet per 10 s */
-#define MAX_PENDING	512 /* replies waiting for a batch commit */
+#define RX_BURST	64		  /* datagrams read per readiness event */
+#define TICK_MS		250		  /* database change poll */
+#define EXPIRE_S	5		  /* lease ageing */
+#define LOG_PER_S	20		  /* rate limit of per-packet warnings */
+#define EXHAUST_LOG_S	10		  /* one exhaustion warning per subnet per 10 s */
+#define MAX_PENDING	512		  /* replies waiting for a batch commit */
+#define MAX_ROWS	(2 * MAX_PENDING) /* lease rows of one batch (a reply changes at most 2) */
 #define MAX_SUBNET_WARN 64
 
 /* Where and how an encoded reply goes (struct dhcp_reply's addressing, kept for a batch). */
@@ -93,6 +96,11 @@ struct dhcp_svc {
 	/* batch mode */
 	struct pending *pend;
 	int n_pend;
+	/* Lease rows of the batch, written in one short transaction when it is flushed: a
+	 * transaction held open across loop iterations would make every other writer on this thread
+	 * (the registrar's state save) busy-wait on a lock only this thread can release. */
+	struct dhcp_persist *rows;
+	int n_rows;
 	uint8_t txbuf[DHCP_IPUDP_LEN + 1500];
 	uint8_t rxbuf[2048];
 	struct dhcp_msg msg;
@@ -185,12 +193,30 @@ send_reply(struct dhcp_svc *s, uint8_t *buf, const struct outgoing *o)
 		log_sent(buf + DHCP_IPUDP_LEN, o->opts_len, o->mac);
 }
 
+/* Write rows in one transaction (or each on its own when there is no batch). */
+static int
+write_rows(struct dhcp_svc *s, const struct dhcp_persist *rows, int n, struct dt_errbuf *e)
+{
+	int rc = n > 1 ? store_dhcp_writer_begin(s->w, e) : DT_OK;
+
+	for (int i = 0; rc == DT_OK && i < n; i++)
+		rc = rows[i].remove ? store_dhcp_lease_remove(s->w, rows[i].lease.ip, e)
+				    : store_dhcp_lease_put(s->w, &rows[i].lease, e);
+	if (n > 1 && rc == DT_OK)
+		rc = store_dhcp_writer_commit(s->w, e);
+	else if (n > 1)
+		store_dhcp_writer_rollback(s->w);
+	return rc;
+}
+
 static void
 flush_pending(struct dhcp_svc *s)
 {
 	struct dt_errbuf e = {0, ""};
+	int n = s->n_rows;
 
-	if (store_dhcp_writer_commit(s->w, &e) != DT_OK) {
+	s->n_rows = 0;
+	if (n && write_rows(s, s->rows, n, &e) != DT_OK) {
 		/* Nothing was promised yet: the clients retry and get a fresh decision. */
 		s->db_err++;
 		dt_log(DT_ERROR, "dhcp", NULL, "%s: %d replies not sent", e.msg, s->n_pend);
@@ -222,14 +248,17 @@ persist(struct dhcp_svc *s, const struct dhcp_reply *r, const char *dev)
 	if (s->pend) {
 		int ms = s->conf->dhcp.persist_batch_ms;
 		struct timeval tv = {ms / 1000, (suseconds_t)(ms % 1000) * 1000};
-		if (!s->n_pend && !evtimer_pending(s->batch_ev, NULL))
+		if (s->n_rows + r->n_persist > MAX_ROWS) {
+			evtimer_del(s->batch_ev);
+			flush_pending(s);
+		}
+		if (!evtimer_pending(s->batch_ev, NULL))
 			evtimer_add(s->batch_ev, &tv);
-		rc = store_dhcp_writer_begin(s->w, &e);
+		memcpy(s->rows + s->n_rows, r->persist, (size_t)r->n_persist * sizeof *s->rows);
+		s->n_rows += r->n_persist;
+		return 0;
 	}
-	for (int i = 0; rc == DT_OK && i < r->n_persist; i++)
-		rc = r->persist[i].remove
-			 ? store_dhcp_lease_remove(s->w, r->persist[i].lease.ip, &e)
-			 : store_dhcp_lease_put(s->w, &r->persist[i].lease, &e);
+	rc = write_rows(s, r->persist, r->n_persist, &e);
 	if (rc == DT_OK)
 		return 0;
 	s->db_err++;
@@ -569,7 +598,8 @@ dhcp_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 	    (rc = store_dhcp_writer_open(s->st, &s->w, e)) != DT_OK)
 		return rc;
 	if (c->dhcp.persist_batch_ms > 0 &&
-	    !(s->pend = dt_calloc(DT_MEM_DHCP, MAX_PENDING, sizeof *s->pend)))
+	    (!(s->pend = dt_calloc(DT_MEM_DHCP, MAX_PENDING, sizeof *s->pend)) ||
+	     !(s->rows = dt_calloc(DT_MEM_DHCP, MAX_ROWS, sizeof *s->rows))))
 		return dt_errf(e, DT_ENOMEM, "dhcp: out of memory");
 	for (int i = 0; i < n_addrs; i++)
 		if ((rc = add_listener(s, addrs[i], addrs[i], NULL, s->pkt_fd >= 0, e)) != DT_OK)
@@ -598,7 +628,7 @@ dhcp_stop(void *state)
 
 	if (!s)
 		return;
-	if (s->pend && s->n_pend)
+	if (s->pend && (s->n_pend || s->n_rows))
 		flush_pending(s);
 	for (int i = 0; i < s->n_lis; i++) {
 		if (s->lis[i].ev)
@@ -613,8 +643,8 @@ dhcp_stop(void *state)
 		close(s->pkt_fd);
 	store_dhcp_writer_close(s->w);
 	dhcp_server_free(s->srv);
-	if (s->pend)
-		dt_free(DT_MEM_DHCP, s->pend);
+	dt_free(DT_MEM_DHCP, s->pend);
+	dt_free(DT_MEM_DHCP, s->rows);
 	dt_free(DT_MEM_DHCP, s);
 }
 

@@ -71,12 +71,15 @@ PY
 # parallel, kill -9 the moment the last ACK arrives, well inside the window; every ACKed lease
 # must be back after the restart, which holds only because ACKs wait for their batch's commit.
 # (A python relay here: perfdhcp gives up on ACKs that take longer than a few hundred ms.)
+# While the batch waits, another writer must get the database at once: the batch is written in
+# one short transaction at its flush, never held open across the window (the registrar saves its
+# state on the same thread and would otherwise stall until SQLite's busy timeout).
 printf '[dhcp]\npersist_batch_ms = 1500\n' >"$D/dialtone.conf"
 stop_serve KILL
 start_serve "$SRV" --log-level debug
-nsx python3 - "$SRV" "$REL" >"$D/acked.txt" <<'PY' || fail "relayed DORA in batch mode"
-import socket, struct, sys, time
-srv, rel = sys.argv[1], sys.argv[2]
+nsx python3 - "$SRV" "$REL" "$D/dialtone.db" >"$D/acked.txt" <<'PY' || fail "relayed DORA in batch mode"
+import socket, sqlite3, struct, sys, time
+srv, rel, db = sys.argv[1], sys.argv[2], sys.argv[3]
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((rel, 67))
 s.settimeout(0.2)
@@ -101,6 +104,14 @@ offers = collect(macs, 2, 20)
 for m, ip in offers.items():
     s.sendto(msg(m, 3, bytes([50, 4]) + ip + bytes([54, 4]) + socket.inet_aton(srv)), (srv, 67))
 t0 = time.time()
+time.sleep(0.2)
+w = sqlite3.connect(db, timeout=0.2, isolation_level=None)
+try:
+    w.execute("BEGIN IMMEDIATE")
+    w.execute("COMMIT")
+except sqlite3.OperationalError as e:
+    sys.exit("another writer was locked out during the batch window: %s" % e)
+w.close()
 acks = collect(macs, 5, len(offers))
 assert len(acks) == 20, len(acks)
 assert time.time() - t0 > 0.5, "ACKs did not wait for the group commit"
