@@ -171,6 +171,11 @@ struct sqlite3 *store_sqlite(struct store *st);
 /* Schema version after migrations (number of the last applied migration). */
 int store_schema_version(struct store *st);
 
+/* wait = 0: a write that finds the database locked by another writer fails at once (DT_EBUSY)
+ * instead of waiting up to 5 s; wait = 1 restores the wait. Services on the event loop write with
+ * wait = 0 and retry on their next tick, so a long CLI import never stalls the loop. */
+void store_busy_wait(struct store *st, int wait);
+
 /* Transactions spanning several calls (import). Calls inside one are not committed on their own. */
 int store_begin(struct store *st, struct dt_errbuf *e);
 int store_commit(struct store *st, struct dt_errbuf *e);

@@ -349,7 +349,7 @@ static int
 configure(struct store *st, struct dt_errbuf *e)
 {
 	int rc;
-	sqlite3_busy_timeout(st->db, BUSY_TIMEOUT_MS);
+	store_busy_wait(st, 1);
 	/* journal_mode returns a row; sqlite3_exec ignores it. WAL is persistent in the file. */
 	if ((rc = db_exec(st, "PRAGMA journal_mode=WAL", e)) != DT_OK)
 		return rc;
@@ -411,4 +411,10 @@ store_close(struct store *st)
 		sqlite3_finalize(st->cache[i].stmt);
 	sqlite3_close(st->db);
 	dt_free(DT_MEM_STORE, st);
+}
+
+void
+store_busy_wait(struct store *st, int wait)
+{
+	sqlite3_busy_timeout(st->db, wait ? BUSY_TIMEOUT_MS : 0);
 }

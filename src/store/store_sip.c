@@ -193,8 +193,15 @@ store_sip_save(struct store *st, struct reg *r, struct dt_errbuf *e)
 {
 	struct save sv = {st, r, NULL, NULL, NULL, NULL, DT_OK};
 	sqlite3 *db = store_sqlite(st);
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	switch (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) {
+	case SQLITE_OK:
+		break;
+	case SQLITE_BUSY:
+		/* Nothing drained yet: the changes stay dirty for the next save. */
+		return dt_errf(e, DT_EBUSY, "database: locked by another writer");
+	default:
 		return db_err(st, e, "sip_binding");
+	}
 	sv.del_b = prep(st, "DELETE FROM sip_binding WHERE aor = ?");
 	sv.ins_b =
 	    prep(st, "INSERT OR REPLACE INTO sip_binding (aor, contact, params, call_id, cseq,"

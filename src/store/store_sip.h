@@ -18,8 +18,10 @@
 struct store;
 
 /* Write every AOR and device r changed since the last call, in one transaction (one fsync per
- * batch, never per REGISTER). On failure the batch is lost from the dirty list and rewritten at
- * the item's next change; the error names the table. */
+ * batch, never per REGISTER). DT_EBUSY when another writer holds the database (see
+ * store_busy_wait): nothing was taken from the dirty list, call again later. On another failure
+ * the batch is lost from the dirty list and rewritten at the item's next change; the error names
+ * the table. */
 int store_sip_save(struct store *st, struct reg *r, struct dt_errbuf *e);
 
 /* Load unexpired bindings and every device state with its history into r. *n_bindings (may be

@@ -145,7 +145,18 @@ on_persist(evutil_socket_t fd, short what, void *arg)
 {
 	struct sip_svc *s = arg;
 	struct dt_errbuf e = {0, ""};
-	if (store_sip_save(s->ctx->store, s->reg, &e) != DT_OK) {
+	int rc;
+
+	/* Never wait for the lock on the event loop: a CLI import can hold it for seconds, and a
+	 * writer on this thread (the DHCP batch) could only release it once we return. */
+	store_busy_wait(s->ctx->store, 0);
+	rc = store_sip_save(s->ctx->store, s->reg, &e);
+	store_busy_wait(s->ctx->store, 1);
+	if (rc == DT_EBUSY) {
+		s->n_persist_busy++;
+		dt_log(DT_DEBUG, "sip", NULL,
+		       "database busy: registrations saved on the next tick");
+	} else if (rc != DT_OK) {
 		s->n_persist_fail++;
 		dt_log(DT_WARN, "sip", NULL, "persisting registrations failed: %s", e.msg);
 	}
@@ -260,11 +271,12 @@ sip_stats(void *state, char *buf, size_t cap)
 	struct sip_svc *s = state;
 	snprintf(buf, cap,
 		 "rx=%llu tx=%llu retrans=%llu bad=%llu bindings=%zu conns=%d refused=%llu "
-		 "persist_fail=%llu mem=%zu",
+		 "persist_fail=%llu persist_busy=%llu mem=%zu",
 		 (unsigned long long)s->n_rx, (unsigned long long)s->n_tx,
 		 (unsigned long long)s->n_retrans, (unsigned long long)s->n_bad,
 		 reg_binding_count(s->reg), s->n_conns, (unsigned long long)s->n_conn_refused,
-		 (unsigned long long)s->n_persist_fail, dt_mem_used(DT_MEM_SIP));
+		 (unsigned long long)s->n_persist_fail, (unsigned long long)s->n_persist_busy,
+		 dt_mem_used(DT_MEM_SIP));
 }
 
 static void

@@ -69,6 +69,7 @@ struct sip_svc {
 	unsigned long long log_suppressed;
 	/* counters for stats() */
 	uint64_t n_rx, n_tx, n_retrans, n_bad, n_conn_refused, n_persist_fail;
+	uint64_t n_persist_busy; /* saves put off because another writer held the database */
 };
 
 #define SIP_TX_MAX 8192 /* largest response we build */
