@@ -7,6 +7,8 @@ out=build-fuzz
 mkdir -p "$out"
 core=$(ls src/core/*.c | grep -v -e embedded.c -e conf.c)
 rc=0
+passed=0
+failed=0
 for f in fuzz/fuzz_*.c; do
 	[ -e "$f" ] || continue
 	p=$(basename "$f" .c | sed 's/^fuzz_//')
@@ -23,7 +25,11 @@ for f in fuzz/fuzz_*.c; do
 		"$corpus" >"$out/fuzz_$p.log" 2>&1; then
 		tail -n 40 "$out/fuzz_$p.log"
 		echo "fuzz: $p FAILED (artifacts in $out/)"
+		failed=$((failed + 1))
 		rc=1
+	else
+		passed=$((passed + 1))
 	fi
 done
+echo "fuzz: $passed passed, $failed failed"
 exit $rc
