@@ -77,6 +77,15 @@ int model_catalogue_sync(struct store *st, struct dt_errbuf *e);
 /* Copy column i of s into dst (size n), "" for NULL; truncation cannot happen for validated data.
  */
 void col_text(sqlite3_stmt *s, int i, char *dst, size_t n);
+
+/* store_sip.c: the columns of a sip_device_state row, in the order store_sip_state_read expects
+ * (the history blob is not among them: only the registrar's reload reads it). */
+#define STORE_SIP_STATE_COLS                                                                       \
+	"device, state, reason, ip, port, transport, user_agent, last_register, active_load,"      \
+	" inactive_load, aor, flapping, cfg_state, cfg_action, cfg_at"
+struct reg_device_info;
+/* Fill d from a row selected with STORE_SIP_STATE_COLS first. */
+void store_sip_state_read(sqlite3_stmt *s, struct reg_device_info *d);
 int bind_text(sqlite3_stmt *s, int i, const char *v);
 /* DT_EINVAL "FIELD: …" when v is longer than max bytes or holds a control character (or, when
  * forbid is not NULL, one of its characters). */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "store/store_priv.h"
 #include "store/store_sip_list.h"
 
 static int
@@ -28,13 +29,6 @@ static void
 text(sqlite3_stmt *s, int i, const char *v)
 {
 	sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
-}
-
-static void
-col(sqlite3_stmt *s, int i, char *dst, size_t cap)
-{
-	const unsigned char *t = sqlite3_column_text(s, i);
-	snprintf(dst, cap, "%s", t ? (const char *)t : "");
 }
 
 struct save {
@@ -242,42 +236,39 @@ store_sip_save(struct store *st, struct reg *r, struct dt_errbuf *e)
 	return DT_OK;
 }
 
-static void
-read_state(sqlite3_stmt *s, struct reg_device_info *d)
+void
+store_sip_state_read(sqlite3_stmt *s, struct reg_device_info *d)
 {
 	memset(d, 0, sizeof *d);
-	col(s, 0, d->name, sizeof d->name);
+	col_text(s, 0, d->name, sizeof d->name);
 	d->state = sqlite3_column_int(s, 1);
 	d->reason = sqlite3_column_int(s, 2);
-	col(s, 3, d->ip, sizeof d->ip);
+	col_text(s, 3, d->ip, sizeof d->ip);
 	d->port = (uint16_t)sqlite3_column_int(s, 4);
 	d->transport = sqlite3_column_int(s, 5);
-	col(s, 6, d->user_agent, sizeof d->user_agent);
+	col_text(s, 6, d->user_agent, sizeof d->user_agent);
 	d->last_register = (time_t)sqlite3_column_int64(s, 7);
-	col(s, 8, d->active_load, sizeof d->active_load);
-	col(s, 9, d->inactive_load, sizeof d->inactive_load);
-	col(s, 10, d->aor, sizeof d->aor);
+	col_text(s, 8, d->active_load, sizeof d->active_load);
+	col_text(s, 9, d->inactive_load, sizeof d->inactive_load);
+	col_text(s, 10, d->aor, sizeof d->aor);
 	d->flapping = sqlite3_column_int(s, 11);
 	d->cfg_state = sqlite3_column_int(s, 12);
-	col(s, 13, d->cfg_action, sizeof d->cfg_action);
+	col_text(s, 13, d->cfg_action, sizeof d->cfg_action);
 	d->cfg_at = (time_t)sqlite3_column_int64(s, 14);
 }
-
-#define STATE_COLS                                                                                 \
-	"device, state, reason, ip, port, transport, user_agent, last_register, active_load,"      \
-	" inactive_load, aor, flapping, cfg_state, cfg_action, cfg_at, history"
 
 static int
 load_states(struct store *st, struct reg *r, struct dt_errbuf *e)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " STATE_COLS " FROM sip_device_state");
+	sqlite3_stmt *s =
+	    prep(st, "SELECT " STORE_SIP_STATE_COLS ", history FROM sip_device_state");
 	int rc = DT_OK;
 	if (!s)
 		return db_err(st, e, "sip_device_state");
 	while (rc == DT_OK && sqlite3_step(s) == SQLITE_ROW) {
 		struct reg_device_info d;
 		struct reg_hist h[REG_HIST_MAX];
-		read_state(s, &d);
+		store_sip_state_read(s, &d);
 		rc = reg_device_restore(
 		    r, &d, h,
 		    hist_parse((const char *)sqlite3_column_text(s, 15), h, REG_HIST_MAX));
@@ -300,16 +291,16 @@ store_sip_load(struct store *st, struct reg *r, time_t now, size_t *n_bindings, 
 	while (rc == DT_OK && sqlite3_step(s) == SQLITE_ROW) {
 		struct reg_binding_info b;
 		memset(&b, 0, sizeof b);
-		col(s, 0, b.aor, sizeof b.aor);
-		col(s, 1, b.contact, sizeof b.contact);
-		col(s, 2, b.params, sizeof b.params);
-		col(s, 3, b.call_id, sizeof b.call_id);
+		col_text(s, 0, b.aor, sizeof b.aor);
+		col_text(s, 1, b.contact, sizeof b.contact);
+		col_text(s, 2, b.params, sizeof b.params);
+		col_text(s, 3, b.call_id, sizeof b.call_id);
 		b.cseq = (uint32_t)sqlite3_column_int64(s, 4);
 		b.expires_at = (time_t)sqlite3_column_int64(s, 5);
 		b.q = sqlite3_column_int(s, 6);
-		col(s, 7, b.device, sizeof b.device);
+		col_text(s, 7, b.device, sizeof b.device);
 		b.src.transport = sqlite3_column_int(s, 8);
-		col(s, 9, b.src.ip, sizeof b.src.ip);
+		col_text(s, 9, b.src.ip, sizeof b.src.ip);
 		b.src.port = (uint16_t)sqlite3_column_int(s, 10);
 		rc = reg_binding_restore(r, &b, now);
 		n += rc == DT_OK;
@@ -335,14 +326,15 @@ int
 store_sip_state_get(struct store *st, const char *device, struct reg_device_info *out,
 		    struct dt_errbuf *e)
 {
-	sqlite3_stmt *s = prep(st, "SELECT " STATE_COLS " FROM sip_device_state WHERE device = ?");
+	sqlite3_stmt *s =
+	    prep(st, "SELECT " STORE_SIP_STATE_COLS " FROM sip_device_state WHERE device = ?");
 	int rc;
 	if (!s)
 		return db_err(st, e, "sip_device_state");
 	text(s, 1, device);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		read_state(s, out);
+		store_sip_state_read(s, out);
 	sqlite3_finalize(s);
 	if (rc == SQLITE_ROW)
 		return DT_OK;
@@ -418,7 +410,7 @@ store_sip_control_state(struct store *st, int64_t id, int *state, char *detail, 
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW) {
 		*state = sqlite3_column_int(s, 0);
-		col(s, 1, detail, cap);
+		col_text(s, 1, detail, cap);
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW ? DT_OK : db_err(st, e, "sip_control");
@@ -442,8 +434,8 @@ store_sip_control_queued(struct store *st,
 	/* collect first: fn writes to the same table */
 	while (n < 100 && sqlite3_step(s) == SQLITE_ROW) {
 		q[n].id = sqlite3_column_int64(s, 0);
-		col(s, 1, q[n].device, sizeof q[n].device);
-		col(s, 2, q[n].action, sizeof q[n].action);
+		col_text(s, 1, q[n].device, sizeof q[n].device);
+		col_text(s, 2, q[n].action, sizeof q[n].action);
 		n++;
 	}
 	sqlite3_finalize(s);

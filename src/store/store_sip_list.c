@@ -3,7 +3,7 @@
  *
  * sip_state_text is the one formatter of that text: sip_state_describe (store_sip.c) reads one
  * device and calls it, so `device show` and `device list` cannot drift apart (a unit test compares
- * them). Only the columns the text needs are read (no history blob).
+ * them). Rows are read by store_sip_state_read (store_sip.c), without the history blob.
  */
 #include "store/store_sip_list.h"
 
@@ -20,9 +20,7 @@ struct store_sip_states {
 	int done;
 };
 
-#define STATES_SQL                                                                                 \
-	"SELECT device, state, reason, ip, port, transport, user_agent, last_register, "           \
-	"active_load, inactive_load, flapping, cfg_state FROM sip_device_state ORDER BY device"
+#define STATES_SQL "SELECT " STORE_SIP_STATE_COLS " FROM sip_device_state ORDER BY device"
 
 int
 store_sip_states_open(struct store *st, struct store_sip_states **out, struct dt_errbuf *e)
@@ -38,24 +36,6 @@ store_sip_states_open(struct store *st, struct store_sip_states **out, struct dt
 	}
 	*out = c;
 	return DT_OK;
-}
-
-static void
-read_row(sqlite3_stmt *s, struct reg_device_info *d)
-{
-	memset(d, 0, sizeof *d);
-	col_text(s, 0, d->name, sizeof d->name);
-	d->state = sqlite3_column_int(s, 1);
-	d->reason = sqlite3_column_int(s, 2);
-	col_text(s, 3, d->ip, sizeof d->ip);
-	d->port = (uint16_t)sqlite3_column_int(s, 4);
-	d->transport = sqlite3_column_int(s, 5);
-	col_text(s, 6, d->user_agent, sizeof d->user_agent);
-	d->last_register = (time_t)sqlite3_column_int64(s, 7);
-	col_text(s, 8, d->active_load, sizeof d->active_load);
-	col_text(s, 9, d->inactive_load, sizeof d->inactive_load);
-	d->flapping = sqlite3_column_int(s, 10);
-	d->cfg_state = sqlite3_column_int(s, 11);
 }
 
 int
@@ -75,7 +55,7 @@ store_sip_states_find(struct store_sip_states *c, const char *device, struct reg
 			return 0; /* this row belongs to a later device */
 		c->have = 0;
 		if (cmp == 0) {
-			read_row(c->s, out);
+			store_sip_state_read(c->s, out);
 			return 1;
 		}
 		/* cmp < 0: state of a device that is gone (history outlives the device) */
