@@ -31,7 +31,7 @@ main(void)
 	for (int i = 0; i < N; i++) {
 		struct sip_msg m;
 		struct reg_outcome oc;
-		struct reg_src src = {REG_T_TCP, "10.1.0.0", 50000, 0};
+		struct reg_src src = {.transport = REG_T_TCP, .ip = "10.1.0.0", .port = 50000};
 		int n = snprintf(
 		    msg, sizeof msg,
 		    "REGISTER sip:10.0.0.10 SIP/2.0\r\nVia: SIP/2.0/TCP "

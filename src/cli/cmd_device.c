@@ -247,8 +247,8 @@ out:
 	return rc;
 }
 
-/* The registrar's view of a phone: "Registered 10.0.1.50:51234 TCP …", "Unregistered (…)" or
- * "Unknown" (store_sip.h). */
+/* The registrar's view of a phone: "Registered 10.0.1.50:51234 TCP …", "Partially Registered …
+ * lines=1/2 …", "Unregistered (…)" or "Unknown" (store_sip.h). */
 static void
 status(struct store *st, const char *name, char *buf, size_t cap)
 {
@@ -256,12 +256,18 @@ status(struct store *st, const char *name, char *buf, size_t cap)
 		snprintf(buf, cap, "?");
 }
 
-/* The list column: the state word and, when registered, the phone's address. */
+/* The list column: the state name and, when (partially) registered, the phone's address. */
 static void
 status_short(const char *full, char *buf, size_t cap)
 {
+	static const char partial[] = "Partially Registered ";
+	int up = !strncmp(full, "Registered ", 11);
 	size_t n = strcspn(full, " ");
-	if (!strncmp(full, "Registered ", 11))
+	if (!strncmp(full, partial, sizeof partial - 1)) { /* the one two-word state */
+		up = 1;
+		n = sizeof partial - 2;
+	}
+	if (up)
 		n += 1 + strcspn(full + n + 1, " :");
 	snprintf(buf, cap, "%.*s", (int)n, full);
 }

@@ -42,6 +42,13 @@ device_name(struct store *st, const char *arg, char *name, size_t cap)
 		snprintf(name, cap, "%s", arg);
 }
 
+/* The row left the device Partially Registered: some of its lines bound, not all. */
+static int
+partial(const struct reg_hist *h)
+{
+	return h->lines_bound && h->lines_bound < h->lines_total;
+}
+
 static int
 print_row(const struct reg_hist *h, void *arg)
 {
@@ -51,6 +58,8 @@ print_row(const struct reg_hist *h, void *arg)
 	       h->port, reg_transport_name(h->transport));
 	if (h->reason)
 		printf("  %s (%d)", reg_reason_name(h->reason), reg_reason_code(h->reason));
+	if (partial(h))
+		printf("  partial: %u of %u lines", h->lines_bound, h->lines_total);
 	printf("\n");
 	return 0;
 }
@@ -61,11 +70,12 @@ json_row(const struct reg_hist *h, void *arg)
 	char when[32];
 	json_t *row;
 	iso(h->at, when, sizeof when);
-	row = json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:s}", "at", when, "event",
+	row = json_pack("{s:s, s:s, s:s, s:i, s:s, s:i, s:s, s:i, s:i, s:b}", "at", when, "event",
 			reg_event_name(h->event), "reason",
 			h->reason ? reg_reason_name(h->reason) : "", "reason_code",
 			h->reason ? reg_reason_code(h->reason) : 0, "ip", h->ip, "port", h->port,
-			"transport", reg_transport_name(h->transport));
+			"transport", reg_transport_name(h->transport), "lines_bound",
+			h->lines_bound, "lines_total", h->lines_total, "partial", partial(h));
 	json_array_append_new((json_t *)arg, row);
 	return 0;
 }
@@ -125,7 +135,7 @@ control(struct cli_ctx *cx, int argc, char **argv, const char *action, const cha
 {
 	struct store *st;
 	struct dt_errbuf e = {0, ""};
-	char name[64], detail[128] = "";
+	char name[64], detail[256] = "";
 	int64_t id;
 	int state = 0, rc;
 	if (cli_wants_help(argc, argv)) {
@@ -141,10 +151,15 @@ control(struct cli_ctx *cx, int argc, char **argv, const char *action, const cha
 		store_close(st);
 		return cli_report(&e);
 	}
-	for (int waited = 0; waited < CONTROL_WAIT_MS; waited += 50) {
+	/* state 4: serve took it and is opening a connection to the phone; it reports the outcome
+	 * within STORE_SIP_CONNECT_S (one more second for its tick) */
+	for (int waited = 0; waited < CONTROL_WAIT_MS + (STORE_SIP_CONNECT_S + 1) * 1000;
+	     waited += 50) {
 		if (store_sip_control_state(st, id, &state, detail, sizeof detail, &e) != DT_OK)
 			break;
-		if (state != 0)
+		if (state != 0 && state != 4)
+			break;
+		if (state == 0 && waited >= CONTROL_WAIT_MS)
 			break;
 		usleep(50 * 1000);
 	}
@@ -159,11 +174,13 @@ control(struct cli_ctx *cx, int argc, char **argv, const char *action, const cha
 	store_close(st);
 	if (state == 2)
 		return cli_fail("device: %s is not registered (%s)", name, detail);
+	if (state == 4)
+		return cli_fail("device: %s: no outcome from the registrar (%s)", name, detail);
 	if (state != 1)
 		return cli_fail("device: %s: %s", name, detail);
-	printf("%s: %s sent (NOTIFY service-control); `dialtone device show %s` reports "
+	printf("%s: %s sent (NOTIFY service-control: %s); `dialtone device show %s` reports "
 	       "config=pending until the phone registers again, then applied\n",
-	       name, action, name);
+	       name, action, detail, name);
 	return CLI_OK;
 }
 

@@ -16,12 +16,13 @@ static const char *const state_names[] = {
     [REG_ST_REGISTERED] = "Registered",
     [REG_ST_UNREGISTERED] = "Unregistered",
     [REG_ST_REJECTED] = "Rejected",
+    [REG_ST_PARTIAL] = "Partially Registered",
 };
 
 const char *
 reg_state_name(int st)
 {
-	if (st < 0 || st > REG_ST_REJECTED)
+	if (st < 0 || st > REG_ST_PARTIAL)
 		return "Unknown";
 	return state_names[st];
 }
@@ -148,15 +149,18 @@ hist_push(struct reg *r, struct reg_dev *d, const struct reg_hist *h)
 	}
 }
 
-void
-reg_dev_event(struct reg *r, struct reg_dev *d, int event, int reason, const struct reg_src *src,
-	      time_t now)
+/* The one place a device changes state: a history row (with the line counts) and the state. */
+static void
+record(struct reg *r, struct reg_dev *d, int event, int reason, int state, int bound, int total,
+       const struct reg_src *src, time_t now)
 {
 	struct reg_hist h;
 	memset(&h, 0, sizeof h);
 	h.at = now;
 	h.event = (uint8_t)event;
 	h.reason = (uint8_t)reason;
+	h.lines_bound = (uint8_t)bound;
+	h.lines_total = (uint8_t)total;
 	if (src) {
 		h.transport = (uint8_t)src->transport;
 		reg_copy(h.ip, sizeof h.ip, src->ip);
@@ -164,29 +168,78 @@ reg_dev_event(struct reg *r, struct reg_dev *d, int event, int reason, const str
 	}
 	hist_push(r, d, &h);
 	d->hist_dirty = 1;
-	switch (event) {
-	case REG_EV_REGISTER: {
+	d->info.state = state;
+	d->info.reason = reason;
+	d->info.lines_bound = bound;
+	d->info.lines_total = total;
+	if (event == REG_EV_REGISTER) {
 		int n = 0;
-		d->info.state = REG_ST_REGISTERED;
-		d->info.reason = REG_R_NONE;
 		memmove(d->reg_times, d->reg_times + 1,
 			sizeof d->reg_times - sizeof d->reg_times[0]);
 		d->reg_times[FLAP_COUNT - 1] = (uint32_t)now;
 		for (int i = 0; i < FLAP_COUNT; i++)
 			n += d->reg_times[i] && now - d->reg_times[i] <= FLAP_WINDOW;
 		d->info.flapping = n >= FLAP_COUNT;
-		break;
-	}
-	case REG_EV_REJECT:
-		d->info.state = REG_ST_REJECTED;
-		d->info.reason = reason;
-		break;
-	default:
-		d->info.state = REG_ST_UNREGISTERED;
-		d->info.reason = reason;
-		break;
 	}
 	reg_mark_dirty_dev(r, d);
+}
+
+void
+reg_dev_event(struct reg *r, struct reg_dev *d, int event, int reason, const struct reg_src *src,
+	      time_t now)
+{
+	record(r, d, event, reason, event == REG_EV_REJECT ? REG_ST_REJECTED : REG_ST_UNREGISTERED,
+	       0, 0, src, now);
+}
+
+void
+reg_dev_note(struct reg *r, struct reg_dev *d, int event, int reason, const struct reg_src *src,
+	     time_t now)
+{
+	record(r, d, event, reason, d->info.state, d->info.lines_bound, d->info.lines_total, src,
+	       now);
+}
+
+int
+reg_dev_set_lines(struct reg *r, struct reg_dev *d, const char *aor, int newreg, int removed,
+		  int lost_event, int lost_reason, const struct reg_src *src, time_t now)
+{
+	int bound, total, state, up, event;
+	reg_device_lines(r, d->info.name, aor, &bound, &total);
+	/* TechNote 217220: some lines bound but not all = Partially Registered; a one-line device
+	 * is either Registered or Unregistered */
+	state = bound == 0	? REG_ST_UNREGISTERED
+		: bound < total ? REG_ST_PARTIAL
+				: REG_ST_REGISTERED;
+	up = d->info.state == REG_ST_REGISTERED || d->info.state == REG_ST_PARTIAL;
+	if (up && !d->info.lines_total && state == d->info.state && !newreg) {
+		/* a state saved before the line counts existed (0006_sip_partial): learn them
+		 * without a history row, as nothing happened to the phone */
+		d->info.lines_bound = bound;
+		d->info.lines_total = total;
+		reg_mark_dirty_dev(r, d);
+		return 0;
+	}
+	if (state == REG_ST_UNREGISTERED) {
+		if (!up && !removed)
+			return 0;
+		event = lost_event;
+	} else if (newreg || !up || bound > d->info.lines_bound) {
+		event = REG_EV_REGISTER;
+	} else if (bound < d->info.lines_bound) {
+		event = lost_event;
+	} else if (state != d->info.state || total != d->info.lines_total) {
+		/* the device's lines changed in the database (a line added or removed): the
+		 * REGISTER that finds it out registers the device with its new count */
+		event = REG_EV_REGISTER;
+	} else {
+		return 0;
+	}
+	if (state == REG_ST_UNREGISTERED)
+		total = 0; /* counts are kept while (partially) registered only */
+	record(r, d, event, event == REG_EV_REGISTER ? REG_R_NONE : lost_reason, state, bound,
+	       total, src, now);
+	return event;
 }
 
 /* Copy "Key=value" (value up to a space) from the alarm text into dst. */

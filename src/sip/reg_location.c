@@ -75,6 +75,7 @@ reg_bind_set(struct reg *r, struct reg_aor *a, struct dt_slice contact, struct d
 	b->port = src->port;
 	b->transport = (uint8_t)src->transport;
 	b->conn = src->conn;
+	b->local = src->local;
 	reg_copy(b->ip, sizeof b->ip, src->ip);
 	reg_copy(b->device, sizeof b->device, device);
 	b->contact_len = (uint8_t)contact.len;
@@ -127,19 +128,35 @@ reg_bind_remove(struct reg *r, struct reg_aor *a, struct reg_bind *b)
 	reg_mark_dirty_aor(r, a);
 }
 
-int
-reg_device_has_binding(struct reg *r, const char *device, const char *aor)
+/* Whether aor holds a binding of device. */
+static int
+bound_to(struct reg *r, const char *aor, const char *device)
 {
-	const struct reg_pdev *pd = reg_prov_dev(r, device);
-	int n = pd ? pd->n_lines : 0;
-	for (int i = -1; i < n; i++) {
-		struct reg_aor *a = reg_aor_get(r, i < 0 ? aor : pd->lines[i], 0);
-		for (struct reg_bind *b = a ? a->binds : NULL; b; b = b->next) {
-			if (strcmp(b->device, device) == 0)
-				return 1;
-		}
+	struct reg_aor *a = reg_aor_get(r, aor, 0);
+	for (struct reg_bind *b = a ? a->binds : NULL; b; b = b->next) {
+		if (strcmp(b->device, device) == 0)
+			return 1;
 	}
 	return 0;
+}
+
+void
+reg_device_lines(struct reg *r, const char *device, const char *aor, int *bound, int *total)
+{
+	const struct reg_pdev *pd = reg_prov_dev(r, device);
+	int n = pd ? pd->n_lines : 0, own = 0;
+	*bound = *total = 0;
+	for (int i = 0; i < n; i++) {
+		own |= aor && strcmp(pd->lines[i], aor) == 0;
+		*bound += bound_to(r, pd->lines[i], device);
+		(*total)++;
+	}
+	/* a device gone from the provisioning cache, or a line it no longer owns, counts while
+	 * it still holds the device's binding (until that expires) */
+	if (aor && *aor && !own && bound_to(r, aor, device)) {
+		(*bound)++;
+		(*total)++;
+	}
 }
 
 size_t
@@ -164,6 +181,7 @@ fill_info(const struct reg_aor *a, const struct reg_bind *b, struct reg_binding_
 	reg_copy(bi->src.ip, sizeof bi->src.ip, b->ip);
 	bi->src.port = b->port;
 	bi->src.conn = b->conn;
+	bi->src.local = b->local;
 }
 
 int

@@ -71,11 +71,41 @@ reg_notify_build(struct reg *r, const char *device, const char *action, const ch
 	reg_copy(dst->ip, sizeof dst->ip, b->ip);
 	dst->port = b->port;
 	dst->conn = b->conn;
+	dst->local = b->local;
 	d->info.cfg_state = REG_CFG_PENDING;
 	reg_copy(d->info.cfg_action, sizeof d->info.cfg_action, action);
 	d->info.cfg_at = now;
 	reg_mark_dirty_dev(r, d);
 	return n;
+}
+
+int
+reg_notify_target(struct reg *r, const char *device, struct reg_src *dst, char *contact, size_t cap)
+{
+	struct reg_dev *d = reg_dev_get(r, device, 0);
+	struct reg_aor *a;
+	struct reg_bind *b;
+	if (!d || !(b = device_binding(r, d, &a)))
+		return DT_ENOENT;
+	memset(dst, 0, sizeof *dst);
+	dst->transport = b->transport;
+	reg_copy(dst->ip, sizeof dst->ip, b->ip);
+	dst->port = b->port;
+	dst->conn = b->conn;
+	dst->local = b->local;
+	reg_copy(contact, cap, reg_bind_contact(b));
+	return DT_OK;
+}
+
+void
+reg_notify_failed(struct reg *r, const char *device)
+{
+	struct reg_dev *d = reg_dev_get(r, device, 0);
+	if (!d)
+		return;
+	d->notify_seq = 0;
+	d->info.cfg_state = REG_CFG_FAILED;
+	reg_mark_dirty_dev(r, d);
 }
 
 struct match {
@@ -111,9 +141,8 @@ reg_notify_response(struct reg *r, const struct sip_msg *m, time_t now)
 	if (m->status >= 300) {
 		/* the phone refused the action: it will not come back with the new config */
 		mt.found->info.cfg_state = REG_CFG_FAILED;
-		reg_dev_event(r, mt.found, REG_EV_UNREGISTER, REG_R_NO_RESPONSE, NULL, now);
-		mt.found->info.state =
-		    REG_ST_REGISTERED; /* still registered; only the history says */
+		/* still registered: only the history says */
+		reg_dev_note(r, mt.found, REG_EV_UNREGISTER, REG_R_NO_RESPONSE, NULL, now);
 	}
 	reg_mark_dirty_dev(r, mt.found);
 	return 1;

@@ -76,6 +76,7 @@ struct reg_bind {
 	uint8_t contact_len; /* lengths of the packed strings in data[] */
 	uint8_t params_len;
 	uint8_t callid_len;
+	uint8_t local; /* reg_src.local of the last REGISTER (fills padding: no size change) */
 	uint64_t conn;
 	char ip[46];
 	char device[16];
@@ -113,8 +114,9 @@ int reg_bind_set(struct reg *r, struct reg_aor *a, struct dt_slice contact, stru
 		 const char *device, const struct reg_src *src, int *isnew);
 struct reg_bind *reg_bind_find(struct reg_aor *a, struct dt_slice contact, struct dt_slice params);
 void reg_bind_remove(struct reg *r, struct reg_aor *a, struct reg_bind *b);
-/* Whether any binding of any AOR still belongs to device (through the device's lines). */
-int reg_device_has_binding(struct reg *r, const char *device, const char *aor);
+/* Count the lines of device (its provisioned lines, plus aor when it is not one of them) that hold
+ * a binding of device: *bound of *total. */
+void reg_device_lines(struct reg *r, const char *device, const char *aor, int *bound, int *total);
 
 /* ---- reg_device.c ---- */
 struct reg_dev {
@@ -129,10 +131,25 @@ struct reg_dev {
 	uint32_t persisted_last; /* last_register as last written to the store */
 	uint8_t dirty;
 	uint8_t hist_dirty; /* history changed since the last write */
+	uint8_t lines_lost; /* the expiry sweep removed bindings of it; state decided after it */
 };
 struct reg_dev *reg_dev_get(struct reg *r, const char *name, int create);
+/* A rejection (REG_EV_REJECT → Rejected) or the loss of the whole device (other events →
+ * Unregistered): history row, state and reason. */
 void reg_dev_event(struct reg *r, struct reg_dev *d, int event, int reason,
 		   const struct reg_src *src, time_t now);
+/* A history row (and reason) that leaves the state and the line counts as they are (a NOTIFY the
+ * phone refused: it is still registered). */
+void reg_dev_note(struct reg *r, struct reg_dev *d, int event, int reason,
+		  const struct reg_src *src, time_t now);
+/* The state machine of a device's lines, after a REGISTER or an expiry changed its bindings:
+ * counts the lines of d bound (reg_device_lines with aor) and sets Registered (all), Partially
+ * Registered (some) or Unregistered (none). A history row is written when the phone registered
+ * anew (newreg: a REGISTER event), when lines were gained (REGISTER) or lost (lost_event with
+ * lost_reason: unregister 10 for a REGISTER, refresh-miss 13 for the sweep), or when removed is
+ * set and nothing is left. Returns the event written, 0 for none. */
+int reg_dev_set_lines(struct reg *r, struct reg_dev *d, const char *aor, int newreg, int removed,
+		      int lost_event, int lost_reason, const struct reg_src *src, time_t now);
 /* Read ActiveLoad/InactiveLoad/Load from a Cisco Reason header value into d. */
 void reg_dev_read_reason(struct reg_dev *d, struct dt_slice reason);
 

@@ -354,17 +354,11 @@ update_device(struct reg *r, struct sip_msg *m, const struct req *rq, const stru
 	if (!d)
 		return;
 	memcpy(oc->device, rq->device, sizeof oc->device);
-	if (reg_device_has_binding(r, rq->device, rq->aor)) {
-		if (newreg || d->info.state != REG_ST_REGISTERED) {
-			reg_dev_event(r, d, REG_EV_REGISTER, REG_R_NONE, src, now);
-			oc->event = REG_EV_REGISTER;
-			if (d->info.cfg_state == REG_CFG_PENDING && now >= d->info.cfg_at)
-				d->info.cfg_state = REG_CFG_APPLIED;
-		}
-	} else if (removed || d->info.state == REG_ST_REGISTERED) {
-		reg_dev_event(r, d, REG_EV_UNREGISTER, REG_R_DEVICE_UNREGISTERED, src, now);
-		oc->event = REG_EV_UNREGISTER;
-	}
+	oc->event = reg_dev_set_lines(r, d, rq->aor, newreg, removed, REG_EV_UNREGISTER,
+				      REG_R_DEVICE_UNREGISTERED, src, now);
+	if (oc->event == REG_EV_REGISTER && d->info.cfg_state == REG_CFG_PENDING &&
+	    now >= d->info.cfg_at)
+		d->info.cfg_state = REG_CFG_APPLIED;
 	changed |= set_text(d->info.ip, sizeof d->info.ip, src->ip, strlen(src->ip));
 	changed |= d->info.port != src->port || d->info.transport != src->transport;
 	d->info.port = src->port;

@@ -47,11 +47,21 @@ struct reg_src {
 	char ip[46];
 	uint16_t port;
 	uint64_t conn; /* TCP/TLS connection id, 0 for UDP */
+	uint8_t local; /* 1 + index of our listen address it arrived on; 0 = unknown (restored) */
 };
 
-/* Registration states shown to the admin (CUCM RIS). */
-enum reg_state { REG_ST_NONE = 0, REG_ST_REGISTERED, REG_ST_UNREGISTERED, REG_ST_REJECTED };
-const char *reg_state_name(int st);
+/* Registration states shown to the admin (CUCM RIS). Partially Registered (TechNote 217220): some
+ * but not all of the device's lines are bound, e.g. a refresh without bulkregisterreq arrived after
+ * the registrar lost the device's bindings, so only the primary line was bound again. The values
+ * are persisted: append only. */
+enum reg_state {
+	REG_ST_NONE = 0,
+	REG_ST_REGISTERED,
+	REG_ST_UNREGISTERED,
+	REG_ST_REJECTED,
+	REG_ST_PARTIAL
+};
+const char *reg_state_name(int st); /* "Registered", ..., "Partially Registered" */
 
 /* History events and CUCM-style reason codes (spec/sip-register.md, Managed Services Guide). */
 enum reg_event { REG_EV_REGISTER = 1, REG_EV_REFRESH_MISS, REG_EV_UNREGISTER, REG_EV_REJECT };
@@ -83,6 +93,10 @@ struct reg_hist {
 	uint8_t event;	/* enum reg_event */
 	uint8_t reason; /* enum reg_reason (fits: all values < 256) */
 	uint8_t transport;
+	/* register/unregister/refresh-miss rows: how many of the device's lines were bound after
+	 * the event, of how many it owns (0 0 on other rows); bound < total = partial */
+	uint8_t lines_bound;
+	uint8_t lines_total;
 	char ip[46];
 	uint16_t port;
 };
@@ -95,6 +109,10 @@ struct reg_device_info {
 	char name[16];
 	int state;  /* enum reg_state */
 	int reason; /* enum reg_reason of the last unregister/reject */
+	/* while (partially) registered: lines holding a binding of the device, of the lines it
+	 * owns (Partially Registered when bound < total) */
+	int lines_bound;
+	int lines_total;
 	char ip[46];
 	uint16_t port;
 	int transport;
@@ -159,7 +177,8 @@ int reg_reject_malformed(struct reg *r, const struct sip_msg *m, char *out, size
 /* ---- time (reg_expire.c) ---- */
 
 /* Remove bindings that expired before now; a device whose last binding goes becomes Unregistered
- * with reason 13 (refresh missed) and a history row. Returns how many bindings were removed. */
+ * with reason 13 (refresh missed) and a history row, one that keeps some of its lines becomes
+ * Partially Registered with the same row. Returns how many bindings were removed. */
 int reg_expire(struct reg *r, time_t now);
 
 /* ---- devices (reg_device.c) ---- */
@@ -180,6 +199,14 @@ int reg_device_foreach(const struct reg *r, int (*fn)(const struct reg_device_in
  * unknown action, -DT_ERANGE when out is too small. */
 int reg_notify_build(struct reg *r, const char *device, const char *action, const char *local,
 		     time_t now, struct reg_src *dst, char *out, size_t cap);
+/* Where a NOTIFY to device goes: the source of the binding reg_notify_build uses (transport,
+ * ip, port, conn, local) into *dst and its Contact URI into contact[cap] (the address a server
+ * that lost the phone's connection opens a new one to, RFC 3261 §18.2.2). DT_OK / DT_ENOENT. */
+int reg_notify_target(struct reg *r, const char *device, struct reg_src *dst, char *contact,
+		      size_t cap);
+/* The NOTIFY built for device could not be delivered (no connection could be opened): its
+ * config state becomes failed and a late answer is no longer matched. No-op when unknown. */
+void reg_notify_failed(struct reg *r, const char *device);
 /* Apply a response to our NOTIFY (matched by Call-ID); 1 when it was ours. */
 int reg_notify_response(struct reg *r, const struct sip_msg *m, time_t now);
 

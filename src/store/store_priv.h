@@ -82,7 +82,7 @@ void col_text(sqlite3_stmt *s, int i, char *dst, size_t n);
  * (the history blob is not among them: only the registrar's reload reads it). */
 #define STORE_SIP_STATE_COLS                                                                       \
 	"device, state, reason, ip, port, transport, user_agent, last_register, active_load,"      \
-	" inactive_load, aor, flapping, cfg_state, cfg_action, cfg_at"
+	" inactive_load, aor, flapping, cfg_state, cfg_action, cfg_at, lines_bound, lines_total"
 struct reg_device_info;
 /* Fill d from a row selected with STORE_SIP_STATE_COLS first. */
 void store_sip_state_read(sqlite3_stmt *s, struct reg_device_info *d);

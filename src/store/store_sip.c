@@ -86,7 +86,8 @@ put_u(char *out, unsigned long long v)
 	return n + 1;
 }
 
-/* "at event reason transport ip port" per row, oldest first. */
+/* "at event reason transport ip port [bound total]" per row, oldest first; the line counts
+ * (0006_sip_partial) only on rows that carry them. */
 static void
 hist_text(const struct reg_hist *h, int n, char *out, size_t cap)
 {
@@ -98,7 +99,7 @@ hist_text(const struct reg_hist *h, int n, char *out, size_t cap)
 					   h[i].transport};
 		const char *ip = h[i].ip[0] ? h[i].ip : "-";
 		size_t il = strlen(ip);
-		if (len + 4 * 21 + il + 8 > cap)
+		if (len + 4 * 21 + il + 8 + 8 > cap)
 			break;
 		for (int k = 0; k < 4; k++)
 			len += put_u(out + len, f[k]);
@@ -106,6 +107,10 @@ hist_text(const struct reg_hist *h, int n, char *out, size_t cap)
 		len += il;
 		out[len++] = ' ';
 		len += put_u(out + len, h[i].port);
+		if (h[i].lines_total) {
+			len += put_u(out + len, h[i].lines_bound);
+			len += put_u(out + len, h[i].lines_total);
+		}
 		out[len - 1] = '\n';
 	}
 	out[len] = '\0';
@@ -118,12 +123,18 @@ hist_parse(const char *text, struct reg_hist *h, int max)
 	while (text && *text && n < max) {
 		long long at;
 		int ev, reason, tr, used = 0;
-		unsigned port;
+		unsigned port, bound, total;
 		char ip[46];
 		if (sscanf(text, "%lld %d %d %d %45s %u%n", &at, &ev, &reason, &tr, ip, &port,
 			   &used) != 6)
 			break;
 		memset(&h[n], 0, sizeof h[n]);
+		/* the optional line counts, on this row only (a row of an older build ends here) */
+		if (text[used] == ' ' && sscanf(text + used, "%u %u", &bound, &total) == 2 &&
+		    bound <= total && total <= UINT8_MAX) {
+			h[n].lines_bound = (uint8_t)bound;
+			h[n].lines_total = (uint8_t)total;
+		}
 		h[n].at = (time_t)at;
 		h[n].event = (uint8_t)ev;
 		h[n].reason = (uint8_t)reason;
@@ -144,7 +155,7 @@ save_dev(struct save *sv, const char *name, int with_hist)
 {
 	struct reg_device_info d;
 	struct reg_hist h[REG_HIST_MAX];
-	char hist[REG_HIST_MAX * 80];
+	char hist[REG_HIST_MAX * 88];
 	sqlite3_stmt *s = with_hist ? sv->up_d : sv->up_s;
 	if (reg_device_get(sv->r, name, &d) != DT_OK)
 		return;
@@ -165,8 +176,10 @@ save_dev(struct save *sv, const char *name, int with_hist)
 	sqlite3_bind_int(s, 13, d.cfg_state);
 	text(s, 14, d.cfg_action);
 	sqlite3_bind_int64(s, 15, (sqlite3_int64)d.cfg_at);
+	sqlite3_bind_int(s, 16, d.lines_bound);
+	sqlite3_bind_int(s, 17, d.lines_total);
 	if (with_hist)
-		text(s, 16, hist);
+		text(s, 18, hist);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		sv->rc = DT_EDB;
 	sqlite3_reset(s);
@@ -203,19 +216,21 @@ store_sip_save(struct store *st, struct reg *r, struct dt_errbuf *e)
 	sv.up_d =
 	    prep(st, "INSERT OR REPLACE INTO sip_device_state (device, state, reason, ip, port,"
 		     " transport, user_agent, last_register, active_load, inactive_load, aor,"
-		     " flapping, cfg_state, cfg_action, cfg_at, history)"
-		     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+		     " flapping, cfg_state, cfg_action, cfg_at, lines_bound, lines_total, history)"
+		     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
 	sv.up_s =
 	    prep(st, "INSERT INTO sip_device_state (device, state, reason, ip, port, transport,"
 		     " user_agent, last_register, active_load, inactive_load, aor, flapping,"
-		     " cfg_state, cfg_action, cfg_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+		     " cfg_state, cfg_action, cfg_at, lines_bound, lines_total)"
+		     " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 		     " ON CONFLICT(device) DO UPDATE SET state = excluded.state,"
 		     " reason = excluded.reason, ip = excluded.ip, port = excluded.port,"
 		     " transport = excluded.transport, user_agent = excluded.user_agent,"
 		     " last_register = excluded.last_register, active_load = excluded.active_load,"
 		     " inactive_load = excluded.inactive_load, aor = excluded.aor,"
 		     " flapping = excluded.flapping, cfg_state = excluded.cfg_state,"
-		     " cfg_action = excluded.cfg_action, cfg_at = excluded.cfg_at");
+		     " cfg_action = excluded.cfg_action, cfg_at = excluded.cfg_at,"
+		     " lines_bound = excluded.lines_bound, lines_total = excluded.lines_total");
 	if (!sv.del_b || !sv.ins_b || !sv.up_d || !sv.up_s)
 		sv.rc = DT_EDB;
 	if (sv.rc == DT_OK)
@@ -255,6 +270,8 @@ store_sip_state_read(sqlite3_stmt *s, struct reg_device_info *d)
 	d->cfg_state = sqlite3_column_int(s, 12);
 	col_text(s, 13, d->cfg_action, sizeof d->cfg_action);
 	d->cfg_at = (time_t)sqlite3_column_int64(s, 14);
+	d->lines_bound = sqlite3_column_int(s, 15);
+	d->lines_total = sqlite3_column_int(s, 16);
 }
 
 static int
@@ -271,7 +288,7 @@ load_states(struct store *st, struct reg *r, struct dt_errbuf *e)
 		store_sip_state_read(s, &d);
 		rc = reg_device_restore(
 		    r, &d, h,
-		    hist_parse((const char *)sqlite3_column_text(s, 15), h, REG_HIST_MAX));
+		    hist_parse((const char *)sqlite3_column_text(s, 17), h, REG_HIST_MAX));
 	}
 	sqlite3_finalize(s);
 	return rc;

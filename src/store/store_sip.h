@@ -44,7 +44,9 @@ int store_sip_history(struct store *st, const char *device,
 		      struct dt_errbuf *e);
 
 /* Control queue: the CLI adds a request; serve takes queued ones and records the outcome.
- * state: 0 queued, 1 sent, 2 no binding, 3 failed. */
+ * state: 0 queued, 1 sent, 2 no binding, 3 failed, 4 sending (serve is opening a connection to
+ * the phone, RFC 3261 §18.2.2: final within STORE_SIP_CONNECT_S seconds). */
+#define STORE_SIP_CONNECT_S 5
 int store_sip_control_add(struct store *st, const char *device, const char *action, int64_t *id,
 			  struct dt_errbuf *e);
 int store_sip_control_state(struct store *st, int64_t id, int *state, char *detail, size_t cap,

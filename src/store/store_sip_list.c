@@ -75,15 +75,18 @@ store_sip_states_close(struct store_sip_states *c)
 void
 sip_state_text(const struct reg_device_info *d, char *buf, size_t cap)
 {
-	char when[32] = "-";
+	char when[32] = "-", lines[32] = "";
 	struct tm tm;
 
 	if (d->last_register && gmtime_r(&d->last_register, &tm))
 		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (d->state == REG_ST_REGISTERED)
-		snprintf(buf, cap, "Registered %s:%u %s ua=%s last=%s active=%s inactive=%s%s%s",
-			 d->ip, d->port, reg_transport_name(d->transport),
-			 d->user_agent[0] ? d->user_agent : "-", when,
+	/* CUCM shows only the state; which part of the device is up is what the admin asks next */
+	if (d->state == REG_ST_PARTIAL)
+		snprintf(lines, sizeof lines, " lines=%d/%d", d->lines_bound, d->lines_total);
+	if (d->state == REG_ST_REGISTERED || d->state == REG_ST_PARTIAL)
+		snprintf(buf, cap, "%s %s:%u %s%s ua=%s last=%s active=%s inactive=%s%s%s",
+			 reg_state_name(d->state), d->ip, d->port, reg_transport_name(d->transport),
+			 lines, d->user_agent[0] ? d->user_agent : "-", when,
 			 d->active_load[0] ? d->active_load : "-",
 			 d->inactive_load[0] ? d->inactive_load : "-",
 			 d->flapping ? " FLAPPING" : "",

@@ -27,7 +27,8 @@ int store_sip_states_find(struct store_sip_states *c, const char *device,
 void store_sip_states_close(struct store_sip_states *c);
 
 /* The one-line description sip_state_describe (store_sip.h) prints, from a state already read:
- * "Registered 10.0.1.50:51234 TCP ua=… last=… active=… inactive=…" or "Unregistered (…) …". */
+ * "Registered 10.0.1.50:51234 TCP ua=… last=… active=… inactive=…", "Partially Registered
+ * 10.0.1.50:51234 TCP lines=1/2 ua=… …" or "Unregistered (…) …". */
 void sip_state_text(const struct reg_device_info *d, char *buf, size_t cap);
 
 #endif

@@ -7,7 +7,8 @@
  * database change (svc_sip_prov.c), so no REGISTER waits on SQLite. Bindings and states are written
  * every [sip] persist_ms in one transaction (loss window: persist_ms; one fsync per batch, none per
  * REGISTER) and reloaded at start. `dialtone device reset|apply-config` (another process) queues a
- * row in sip_control; the tick below sends the NOTIFY and records the outcome.
+ * row in sip_control; the tick below sends the NOTIFY and records the outcome (state 4 while a
+ * connection to the phone is being opened, svc_sip_connect.c).
  */
 #include "svc/svc_sip_priv.h"
 
@@ -100,30 +101,50 @@ sip_svc_process(struct sip_svc *s, struct sip_msg *m, int parse_rc, const struct
 	return n;
 }
 
+void
+sip_svc_control_done(struct sip_svc *s, const struct sip_ctl *ctl, int state, const char *detail)
+{
+	struct dt_errbuf e = {0, ""};
+	dt_log(state == 1 ? DT_INFO : DT_WARN, "sip", ctl->device, "%s: %s", ctl->action, detail);
+	if (state == 3)
+		reg_notify_failed(s->reg, ctl->device);
+	if (store_sip_control_done(s->ctx->store, ctl->id, state, detail, &e) != DT_OK)
+		dt_log(DT_WARN, "sip", ctl->device, "control: %s", e.msg);
+}
+
 static int
 send_control(int64_t id, const char *device, const char *action, void *arg)
 {
 	struct sip_svc *s = arg;
-	char buf[SIP_TX_MAX];
+	char buf[SIP_TX_MAX], contact[256], local[80];
+	struct sip_ctl ctl = {.id = id};
 	struct reg_src dst;
 	struct dt_errbuf e = {0, ""};
-	int n =
-	    reg_notify_build(s->reg, device, action, s->local, time(NULL), &dst, buf, sizeof buf);
-	int state = 1;
-	const char *detail = "NOTIFY sent";
-	if (n == -DT_ENOENT) {
-		state = 2;
-		detail = "device is not registered";
-	} else if (n < 0) {
-		state = 3;
-		detail = "NOTIFY could not be built";
-	} else if (sip_net_send(s, &dst, buf, (size_t)n) != DT_OK) {
-		state = 3;
-		detail = "the phone's connection is closed";
+	int n, rc;
+	snprintf(ctl.device, sizeof ctl.device, "%s", device);
+	snprintf(ctl.action, sizeof ctl.action, "%s", action);
+	if (reg_notify_target(s->reg, device, &dst, contact, sizeof contact) != DT_OK) {
+		sip_svc_control_done(s, &ctl, 2, "device is not registered");
+		return 0;
 	}
-	dt_log(state == 1 ? DT_INFO : DT_WARN, "sip", device, "%s: %s", action, detail);
-	if (store_sip_control_done(s->ctx->store, id, state, detail, &e) != DT_OK)
-		dt_log(DT_WARN, "sip", device, "control: %s", e.msg);
+	/* Via/From name the address and port the phone registered to */
+	sip_net_local(s, &dst, local, sizeof local);
+	n = reg_notify_build(s->reg, device, action, local, time(NULL), &dst, buf, sizeof buf);
+	if (n < 0) {
+		sip_svc_control_done(s, &ctl, n == -DT_ENOENT ? 2 : 3,
+				     n == -DT_ENOENT ? "device is not registered"
+						     : "NOTIFY could not be built");
+		return 0;
+	}
+	rc = sip_net_send(s, &dst, contact, buf, (size_t)n, &ctl, &e);
+	if (rc == DT_EAGAIN) {
+		/* state 4: taken; the outcome comes when the connection is up or failed */
+		dt_log(DT_INFO, "sip", device, "%s: %s", action, e.msg);
+		if (store_sip_control_done(s->ctx->store, id, 4, e.msg, &e) != DT_OK)
+			dt_log(DT_WARN, "sip", device, "control: %s", e.msg);
+		return 0;
+	}
+	sip_svc_control_done(s, &ctl, rc == DT_OK ? 1 : 3, e.msg);
 	return 0;
 }
 
@@ -178,6 +199,8 @@ sip_stop(void *state)
 		dt_log(DT_WARN, "sip", NULL, "final save failed: %s", e.msg);
 	if (s->ssl)
 		SSL_CTX_free(s->ssl);
+	if (s->ssl_client)
+		SSL_CTX_free(s->ssl_client);
 	if (s->txc) {
 		for (int i = 0; i < SIP_TXC_SLOTS; i++)
 			if (s->txc[i].resp)
@@ -236,7 +259,6 @@ sip_start(struct dt_ctx *ctx, void **state, struct dt_errbuf *e)
 	config_from(ctx->conf, &rc);
 	if (!(s->reg = reg_new(&rc)))
 		return dt_errf(e, DT_ENOMEM, "sip: out of memory");
-	snprintf(s->local, sizeof s->local, "%s:%d", ctx->listen_addr, ctx->conf->sip.port);
 	s->txc = dt_calloc(DT_MEM_SIP, SIP_TXC_SLOTS, sizeof *s->txc);
 	s->txc_bucket = dt_malloc(DT_MEM_SIP, SIP_TXC_SLOTS * sizeof *s->txc_bucket);
 	if (s->txc_bucket)
@@ -271,11 +293,12 @@ sip_stats(void *state, char *buf, size_t cap)
 	struct sip_svc *s = state;
 	snprintf(buf, cap,
 		 "rx=%llu tx=%llu retrans=%llu bad=%llu bindings=%zu conns=%d refused=%llu "
-		 "persist_fail=%llu persist_busy=%llu mem=%zu",
+		 "persist_fail=%llu persist_busy=%llu connect=%llu connect_fail=%llu mem=%zu",
 		 (unsigned long long)s->n_rx, (unsigned long long)s->n_tx,
 		 (unsigned long long)s->n_retrans, (unsigned long long)s->n_bad,
 		 reg_binding_count(s->reg), s->n_conns, (unsigned long long)s->n_conn_refused,
 		 (unsigned long long)s->n_persist_fail, (unsigned long long)s->n_persist_busy,
+		 (unsigned long long)s->n_connect, (unsigned long long)s->n_connect_fail,
 		 dt_mem_used(DT_MEM_SIP));
 }
 

@@ -1,7 +1,8 @@
 /* summary: SIP transports of the registrar service: UDP (recvmmsg batches, retransmissions
  * answered from a bounded transaction cache), TCP and TLS (Content-Length framing, connection
  * reuse, RFC 5626 CRLF keep-alive pong, idle and slow-sender timeouts, connection bound), each
- * bound at every [server] listen address.
+ * bound at every [server] listen address. A message that arrives records which listen address
+ * it came to (reg_src.local) so a NOTIFY leaves from it; outgoing connections: svc_sip_connect.c.
  */
 #include "svc/svc_sip_priv.h"
 
@@ -20,8 +21,8 @@
 #include "core/log.h"
 #include "core/mem.h"
 
-static int
-make_addr(const char *ip, int port, struct sockaddr_storage *ss, socklen_t *len)
+int
+sip_net_addr(const char *ip, int port, struct sockaddr_storage *ss, socklen_t *len)
 {
 	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
 	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
@@ -164,6 +165,11 @@ on_udp(evutil_socket_t fd, short what, void *arg)
 		in[i].msg_hdr.msg_name = &from[i];
 		in[i].msg_hdr.msg_namelen = sizeof from[i];
 	}
+	uint8_t local = 0;
+	/* which of our addresses these datagrams came to: a NOTIFY must leave from it */
+	for (int i = 0; i < s->n_lis && !local; i++)
+		if (s->lis[i].udp_fd == fd)
+			local = (uint8_t)(i + 1);
 	n = recvmmsg(fd, in, SIP_UDP_BATCH, MSG_DONTWAIT, NULL);
 	for (int i = 0; i < n; i++) {
 		const char *buf = iin[i].iov_base;
@@ -177,6 +183,7 @@ on_udp(evutil_socket_t fd, short what, void *arg)
 		if (len <= 4 && (len == 0 || buf[0] == '\r' || buf[0] == '\n'))
 			continue;
 		src_from((struct sockaddr *)&from[i], REG_T_UDP, &src);
+		src.local = local;
 		rc = sip_msg_parse(buf, len, 0, SIP_UDP_MAX, &m);
 		key = rc == DT_OK && m.is_request ? txc_key(&m, &src) : 0;
 		if (key && (t = txc_find(s, key, now))) {
@@ -210,7 +217,7 @@ udp_open(struct sip_svc *s, struct sip_listen *li, struct dt_errbuf *e)
 	socklen_t sl;
 	int one = 1, rcvbuf = 4 << 20;
 	int port = s->ctx->conf->sip.port;
-	if (make_addr(li->addr, port, &ss, &sl) < 0)
+	if (sip_net_addr(li->addr, port, &ss, &sl) < 0)
 		return dt_errf(e, DT_EINVAL, "sip: listen: '%s' is not an IP address", li->addr);
 	li->udp_fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (li->udp_fd < 0)
@@ -231,8 +238,8 @@ udp_open(struct sip_svc *s, struct sip_listen *li, struct dt_errbuf *e)
 
 /* ---- TCP / TLS ---- */
 
-static void
-conn_free(struct sip_conn *c)
+void
+sip_conn_free(struct sip_conn *c)
 {
 	struct sip_svc *s = c->s;
 	if (c->prev)
@@ -242,8 +249,37 @@ conn_free(struct sip_conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	s->n_conns--;
-	bufferevent_free(c->bev);
+	if (c->bev)
+		bufferevent_free(c->bev);
+	if (c->connect_ev)
+		event_free(c->connect_ev);
+	if (c->early)
+		evbuffer_free(c->early);
+	if (c->fd >= 0)
+		close(c->fd);
 	dt_free(DT_MEM_SIP, c);
+}
+
+void
+sip_conn_link(struct sip_svc *s, struct sip_conn *c)
+{
+	c->s = s;
+	c->prev = NULL;
+	c->next = s->conns;
+	if (s->conns)
+		s->conns->prev = c;
+	s->conns = c;
+	s->n_conns++;
+}
+
+int
+sip_conn_write(struct sip_conn *c, const char *buf, size_t len)
+{
+	if (c->bev)
+		return bufferevent_write(c->bev, buf, len) == 0 ? DT_OK : DT_EIO;
+	if (!c->early && !(c->early = evbuffer_new()))
+		return DT_ENOMEM;
+	return evbuffer_add(c->early, buf, len) == 0 ? DT_OK : DT_ENOMEM;
 }
 
 static void
@@ -251,7 +287,7 @@ on_write(struct bufferevent *bev, void *arg)
 {
 	struct sip_conn *c = arg;
 	if (c->closing && evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-		conn_free(c);
+		sip_conn_free(c);
 }
 
 /* Returns 1 when a message was handled (continue), 0 when more bytes are needed, -1 when the
@@ -321,19 +357,32 @@ static void
 on_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct sip_conn *c = arg;
+	if (c->connect_by) {
+		sip_connect_event(c, what);
+		return;
+	}
 	if (what & BEV_EVENT_CONNECTED)
 		return;
 	if (what & BEV_EVENT_TIMEOUT)
 		dt_log(DT_DEBUG, "sip", NULL, "%s:%u/%s idle, closed", c->src.ip, c->src.port,
 		       reg_transport_name(c->src.transport));
-	conn_free(c);
+	sip_conn_free(c);
+}
+
+void
+sip_conn_start(struct sip_conn *c)
+{
+	struct timeval idle = {c->s->ctx->conf->sip.tcp_idle_s, 0};
+	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
+	bufferevent_set_timeouts(c->bev, &idle, NULL);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
 static void
-accept_conn(struct sip_svc *s, evutil_socket_t fd, struct sockaddr *sa, int tls)
+accept_conn(struct sip_svc *s, struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+	    int tls)
 {
 	struct sip_conn *c;
-	struct timeval idle = {s->ctx->conf->sip.tcp_idle_s, 0};
 	if (s->n_conns >= s->ctx->conf->sip.max_connections) {
 		s->n_conn_refused++;
 		if (time(NULL) != s->last_limit_log) {
@@ -350,8 +399,12 @@ accept_conn(struct sip_svc *s, evutil_socket_t fd, struct sockaddr *sa, int tls)
 		return;
 	}
 	c->s = s;
+	c->fd = -1;
 	src_from(sa, tls ? REG_T_TLS : REG_T_TCP, &c->src);
 	c->src.conn = ++s->next_conn;
+	for (int i = 0; i < s->n_lis && !c->src.local; i++)
+		if (s->lis[i].tcp_l == l || s->lis[i].tls_l == l)
+			c->src.local = (uint8_t)(i + 1);
 	if (tls) {
 		SSL *ssl = SSL_new(s->ssl);
 		c->bev = ssl ? bufferevent_openssl_socket_new(s->ctx->base, fd, ssl,
@@ -366,28 +419,22 @@ accept_conn(struct sip_svc *s, evutil_socket_t fd, struct sockaddr *sa, int tls)
 		dt_free(DT_MEM_SIP, c);
 		return;
 	}
-	c->next = s->conns;
-	if (s->conns)
-		s->conns->prev = c;
-	s->conns = c;
-	s->n_conns++;
-	bufferevent_setcb(c->bev, on_read, on_write, on_event, c);
-	bufferevent_set_timeouts(c->bev, &idle, NULL);
-	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	sip_conn_link(s, c);
+	sip_conn_start(c);
 }
 
 static void
 on_accept_tcp(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
 	      void *arg)
 {
-	accept_conn(arg, fd, sa, 0);
+	accept_conn(arg, l, fd, sa, 0);
 }
 
 static void
 on_accept_tls(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
 	      void *arg)
 {
-	accept_conn(arg, fd, sa, 1);
+	accept_conn(arg, l, fd, sa, 1);
 }
 
 static int
@@ -397,7 +444,7 @@ tcp_open(struct sip_svc *s, struct sip_listen *li, int tls, struct dt_errbuf *e)
 	socklen_t sl;
 	int port = tls ? s->ctx->conf->sip.tls_port : s->ctx->conf->sip.port;
 	struct evconnlistener *l;
-	if (make_addr(li->addr, port, &ss, &sl) < 0)
+	if (sip_net_addr(li->addr, port, &ss, &sl) < 0)
 		return dt_errf(e, DT_EINVAL, "sip: listen: '%s' is not an IP address", li->addr);
 	l = evconnlistener_new_bind(s->ctx->base, tls ? on_accept_tls : on_accept_tcp, s,
 				    LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_FREE |
@@ -434,51 +481,89 @@ sip_net_reap(struct sip_svc *s, time_t now)
 {
 	for (struct sip_conn *c = s->conns, *next; c; c = next) {
 		next = c->next;
-		if (c->partial_since && now - c->partial_since > SIP_PARTIAL_MAX_S) {
+		if (c->connect_by && now > c->connect_by)
+			sip_connect_abort(c, NULL); /* timed out */
+		else if (c->partial_since && now - c->partial_since > SIP_PARTIAL_MAX_S) {
 			dt_log(DT_WARN, "sip", NULL,
 			       "%s:%u/%s: message unfinished after %ds, closed", c->src.ip,
 			       c->src.port, reg_transport_name(c->src.transport),
 			       SIP_PARTIAL_MAX_S);
-			conn_free(c);
+			sip_conn_free(c);
 		}
 	}
 }
 
 int
-sip_net_send(struct sip_svc *s, const struct reg_src *dst, const char *buf, size_t len)
+sip_net_listen_for(const struct sip_svc *s, int local, int af)
+{
+	struct sockaddr_storage la;
+	socklen_t ll;
+	if (local > 0 && local <= s->n_lis &&
+	    sip_net_addr(s->lis[local - 1].addr, 0, &la, &ll) == 0 && la.ss_family == af)
+		return local - 1;
+	for (int i = 0; i < s->n_lis; i++)
+		if (sip_net_addr(s->lis[i].addr, 0, &la, &ll) == 0 && la.ss_family == af)
+			return i;
+	return -1;
+}
+
+void
+sip_net_local(const struct sip_svc *s, const struct reg_src *dst, char *buf, size_t cap)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int af = sip_net_addr(dst->ip, 0, &ss, &sl) == 0 ? ss.ss_family : AF_INET;
+	int i = sip_net_listen_for(s, dst->local, af);
+	const char *addr = i >= 0 ? s->lis[i].addr : s->ctx->listen_addr;
+	int port =
+	    dst->transport == REG_T_TLS ? s->ctx->conf->sip.tls_port : s->ctx->conf->sip.port;
+	snprintf(buf, cap, strchr(addr, ':') ? "[%s]:%d" : "%s:%d", addr, port);
+}
+
+int
+sip_net_send(struct sip_svc *s, const struct reg_src *dst, const char *contact, const char *buf,
+	     size_t len, const struct sip_ctl *ctl, struct dt_errbuf *e)
 {
 	if (dst->transport == REG_T_UDP) {
 		struct sockaddr_storage ss;
 		socklen_t sl;
-		int fd = -1;
-		if (make_addr(dst->ip, dst->port, &ss, &sl) < 0)
-			return DT_EINVAL;
-		/* the first socket of the phone's address family: a binding does not record which
-		 * of our addresses it registered to */
-		for (int i = 0; i < s->n_lis && fd < 0; i++) {
-			struct sockaddr_storage la;
-			socklen_t ll;
-			if (s->lis[i].udp_fd >= 0 && make_addr(s->lis[i].addr, 0, &la, &ll) == 0 &&
-			    la.ss_family == ss.ss_family)
-				fd = s->lis[i].udp_fd;
-		}
-		if (fd < 0)
-			return DT_ENOENT;
-		return sendto(fd, buf, len, 0, (struct sockaddr *)&ss, sl) == (ssize_t)len ? DT_OK
-											   : DT_EIO;
+		int i;
+		if (sip_net_addr(dst->ip, dst->port, &ss, &sl) < 0)
+			return dt_errf(e, DT_EINVAL, "'%s' is not an IP address", dst->ip);
+		/* from the address the phone registered to (RFC 3261 §18.2.2): a phone accepts
+		 * requests only from its CallManager */
+		i = sip_net_listen_for(s, dst->local, ss.ss_family);
+		if (i < 0 || s->lis[i].udp_fd < 0)
+			return dt_errf(e, DT_ENOENT, "no UDP socket to reach %s:%u", dst->ip,
+				       dst->port);
+		if (sendto(s->lis[i].udp_fd, buf, len, 0, (struct sockaddr *)&ss, sl) !=
+		    (ssize_t)len)
+			return dt_errf(e, DT_EIO, "sending to %s:%u/UDP from %s: %s", dst->ip,
+				       dst->port, s->lis[i].addr, strerror(errno));
+		return dt_errf(e, DT_OK, "NOTIFY sent from %s to %s:%u/UDP", s->lis[i].addr,
+			       dst->ip, dst->port);
 	}
 	for (struct sip_conn *c = s->conns; c; c = c->next) {
-		if (c->src.conn == dst->conn && !c->closing)
-			return bufferevent_write(c->bev, buf, len) == 0 ? DT_OK : DT_EIO;
+		if (c->src.conn == dst->conn && !c->closing && !c->connect_by) {
+			if (sip_conn_write(c, buf, len) != DT_OK)
+				return dt_errf(e, DT_EIO, "writing to %s:%u/%s failed", dst->ip,
+					       dst->port, reg_transport_name(dst->transport));
+			return dt_errf(e, DT_OK, "NOTIFY sent on the phone's connection %s:%u/%s",
+				       dst->ip, dst->port, reg_transport_name(dst->transport));
+		}
 	}
-	return DT_ENOENT;
+	return sip_connect_send(s, dst, contact, buf, len, ctl, e);
 }
 
 void
 sip_net_close_all(struct sip_svc *s)
 {
-	while (s->conns)
-		conn_free(s->conns);
+	while (s->conns) {
+		if (s->conns->connect_by)
+			sip_connect_abort(s->conns, "serve stopped before the connection was up");
+		else
+			sip_conn_free(s->conns);
+	}
 	for (int i = 0; i < s->n_lis; i++) {
 		struct sip_listen *li = &s->lis[i];
 		if (li->tcp_l)

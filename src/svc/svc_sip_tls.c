@@ -1,6 +1,7 @@
 /* summary: TLS for SIP on 5061: the server certificate from DATA_DIR/sip-tls.crt + sip-tls.key,
  * created self-signed (EC P-256, 10 years) on first run so a fresh install serves TLS at once.
- * An administrator replaces the two files with CA-signed ones and restarts. */
+ * An administrator replaces the two files with CA-signed ones and restarts. The same certificate
+ * is presented on connections dialtone opens to phones (svc_sip_connect.c). */
 #include "svc/svc_sip_priv.h"
 
 #include <errno.h>
@@ -93,6 +94,32 @@ sip_tls_ctx(const char *data_dir, const char *cn, struct dt_errbuf *e)
 	if (SSL_CTX_use_certificate_chain_file(ctx, crt) != 1 ||
 	    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1) {
+		tls_err(e, "load", crt);
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+SSL_CTX *
+sip_tls_client_ctx(const char *data_dir, struct dt_errbuf *e)
+{
+	char crt[600], key[600];
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	snprintf(crt, sizeof crt, "%s/sip-tls.crt", data_dir);
+	snprintf(key, sizeof key, "%s/sip-tls.key", data_dir);
+	if (!ctx) {
+		tls_err(e, "client context", crt);
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	/* Why no verification: a phone's certificate (MIC/LSC) is signed by Cisco's or the CAPF's
+	 * CA, which dialtone does not hold; the phone proved itself by registering (digest when
+	 * configured), and the NOTIFY goes only to the Contact of that registration. We present our
+	 * own certificate, as CUCM does, for phones that check the server. */
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	if (SSL_CTX_use_certificate_chain_file(ctx, crt) != 1 ||
+	    SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
 		tls_err(e, "load", crt);
 		SSL_CTX_free(ctx);
 		return NULL;

@@ -18,7 +18,8 @@ static struct reg *R;
 static char out[8192];
 static struct reg_outcome oc;
 static struct sip_msg resp;
-static const struct reg_src SRC = {REG_T_TCP, "10.0.1.50", 51234, 7};
+static const struct reg_src SRC = {
+    .transport = REG_T_TCP, .ip = "10.0.1.50", .port = 51234, .conn = 7};
 
 static const char CONTACT[] =
     "<sip:5e6f7a8b@10.0.1.50:51234;transport=tcp>;+sip.instance=\"<urn:uuid:00000000-0000-0000-"

@@ -22,7 +22,7 @@ do_register(struct reg *r, const char *dn, const char *dev, int expires, time_t 
 	char msg[1024], out[4096];
 	struct sip_msg m;
 	struct reg_outcome oc;
-	struct reg_src src = {REG_T_TCP, "10.0.1.50", 51234, 3};
+	struct reg_src src = {.transport = REG_T_TCP, .ip = "10.0.1.50", .port = 51234, .conn = 3};
 	int n =
 	    snprintf(msg, sizeof msg,
 		     "REGISTER sip:10.0.0.10 SIP/2.0\r\nVia: SIP/2.0/TCP 10.0.1.50:51234;branch=z9"
