@@ -24,6 +24,18 @@ device_binding(struct reg *r, struct reg_dev *d, struct reg_aor **aor)
 	return best;
 }
 
+/* Where a NOTIFY to binding B goes: its transport, address, connection and our listen address. */
+static void
+dst_of(const struct reg_bind *b, struct reg_src *dst)
+{
+	memset(dst, 0, sizeof *dst);
+	dst->transport = b->transport;
+	reg_copy(dst->ip, sizeof dst->ip, b->ip);
+	dst->port = b->port;
+	dst->conn = b->conn;
+	dst->local = b->local;
+}
+
 int
 reg_notify_build(struct reg *r, const char *device, const char *action, const char *local,
 		 time_t now, struct reg_src *dst, char *out, size_t cap)
@@ -66,12 +78,7 @@ reg_notify_build(struct reg *r, const char *device, const char *action, const ch
 	n = sip_out_finish(&o, "text/plain", body, (size_t)n);
 	if (n < 0)
 		return -DT_ERANGE;
-	memset(dst, 0, sizeof *dst);
-	dst->transport = b->transport;
-	reg_copy(dst->ip, sizeof dst->ip, b->ip);
-	dst->port = b->port;
-	dst->conn = b->conn;
-	dst->local = b->local;
+	dst_of(b, dst);
 	d->info.cfg_state = REG_CFG_PENDING;
 	reg_copy(d->info.cfg_action, sizeof d->info.cfg_action, action);
 	d->info.cfg_at = now;
@@ -87,12 +94,7 @@ reg_notify_target(struct reg *r, const char *device, struct reg_src *dst, char *
 	struct reg_bind *b;
 	if (!d || !(b = device_binding(r, d, &a)))
 		return DT_ENOENT;
-	memset(dst, 0, sizeof *dst);
-	dst->transport = b->transport;
-	reg_copy(dst->ip, sizeof dst->ip, b->ip);
-	dst->port = b->port;
-	dst->conn = b->conn;
-	dst->local = b->local;
+	dst_of(b, dst);
 	reg_copy(contact, cap, reg_bind_contact(b));
 	return DT_OK;
 }

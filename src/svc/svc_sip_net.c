@@ -58,94 +58,6 @@ src_from(const struct sockaddr *sa, int transport, struct reg_src *src)
 	}
 }
 
-/* ---- UDP transaction cache (RFC 3261 §17.2.2: a retransmitted request gets the same final
- * response, without re-processing). Key: top Via branch, Call-ID, CSeq, source. ---- */
-
-static uint64_t
-fnv(uint64_t h, const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
-static uint64_t
-txc_key(const struct sip_msg *m, const struct reg_src *src)
-{
-	uint64_t h = 14695981039346656037ull;
-	const struct sip_hdr *via = sip_msg_hdr(m, SIP_H_VIA, 0);
-	const struct sip_hdr *cid = sip_msg_hdr(m, SIP_H_CALL_ID, 0);
-	const struct sip_hdr *cseq = sip_msg_hdr(m, SIP_H_CSEQ, 0);
-	if (via)
-		h = fnv(h, via->value.p, via->value.len);
-	if (cid)
-		h = fnv(h, cid->value.p, cid->value.len);
-	if (cseq)
-		h = fnv(h, cseq->value.p, cseq->value.len);
-	h = fnv(h, src->ip, strlen(src->ip));
-	h = fnv(h, &src->port, sizeof src->port);
-	/* splitmix64 finalizer: the bucket index takes the low bits, which FNV alone leaves weak */
-	h ^= h >> 30;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 27;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 31;
-	return h | 1; /* 0 marks an empty slot */
-}
-
-static struct sip_txc_slot *
-txc_find(struct sip_svc *s, uint64_t key, time_t now)
-{
-	int32_t i = s->txc_bucket[key & (SIP_TXC_SLOTS - 1)];
-	for (; i >= 0; i = s->txc[i].next) {
-		if (s->txc[i].hash == key)
-			return now - s->txc[i].at <= SIP_TXC_TTL ? &s->txc[i] : NULL;
-	}
-	return NULL;
-}
-
-/* Unlink entry i from its bucket chain. */
-static void
-txc_unlink(struct sip_svc *s, int32_t i)
-{
-	int32_t *pp = &s->txc_bucket[s->txc[i].hash & (SIP_TXC_SLOTS - 1)];
-	while (*pp >= 0 && *pp != i)
-		pp = &s->txc[*pp].next;
-	if (*pp == i)
-		*pp = s->txc[i].next;
-	s->txc[i].hash = 0;
-}
-
-/* Why a FIFO ring: the oldest answer is evicted first, so every answer survives exactly
- * SIP_TXC_SLOTS later requests (a direct-mapped table lost a quarter of them to collisions within
- * one retransmission interval at 20,000/s). */
-static void
-txc_put(struct sip_svc *s, uint64_t key, time_t now, const char *resp, size_t len)
-{
-	int32_t i = (int32_t)s->txc_head;
-	struct sip_txc_slot *t = &s->txc[i];
-	uint32_t b = (uint32_t)(key & (SIP_TXC_SLOTS - 1));
-	if (t->hash)
-		txc_unlink(s, i);
-	if (len > t->cap) {
-		char *n = dt_realloc(DT_MEM_SIP, t->resp, len);
-		if (!n)
-			return;
-		t->resp = n;
-		t->cap = (uint32_t)len;
-	}
-	memcpy(t->resp, resp, len);
-	t->len = (uint32_t)len;
-	t->hash = key;
-	t->at = now;
-	t->next = s->txc_bucket[b];
-	s->txc_bucket[b] = i;
-	s->txc_head = (s->txc_head + 1) % SIP_TXC_SLOTS;
-}
-
 static void
 on_udp(evutil_socket_t fd, short what, void *arg)
 {
@@ -175,7 +87,7 @@ on_udp(evutil_socket_t fd, short what, void *arg)
 		const char *buf = iin[i].iov_base;
 		size_t len = in[i].msg_len;
 		struct reg_src src;
-		struct sip_txc_slot *t;
+		const struct sip_txc_slot *t;
 		char *resp = s->txbuf + (size_t)nout * SIP_TX_MAX;
 		uint64_t key;
 		int rc, rn;
@@ -185,15 +97,15 @@ on_udp(evutil_socket_t fd, short what, void *arg)
 		src_from((struct sockaddr *)&from[i], REG_T_UDP, &src);
 		src.local = local;
 		rc = sip_msg_parse(buf, len, 0, SIP_UDP_MAX, &m);
-		key = rc == DT_OK && m.is_request ? txc_key(&m, &src) : 0;
-		if (key && (t = txc_find(s, key, now))) {
+		key = rc == DT_OK && m.is_request ? sip_txc_key(&m, &src) : 0;
+		if (key && (t = sip_txc_find(s, key, now))) {
 			s->n_retrans++;
 			memcpy(resp, t->resp, t->len);
 			rn = (int)t->len;
 		} else {
 			rn = sip_svc_process(s, &m, rc, &src, resp, SIP_TX_MAX);
 			if (rn > 0 && key)
-				txc_put(s, key, now, resp, (size_t)rn);
+				sip_txc_put(s, key, now, resp, (size_t)rn);
 		}
 		if (rn <= 0)
 			continue;

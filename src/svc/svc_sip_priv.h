@@ -27,8 +27,13 @@ struct sip_txc_slot {
 	uint64_t hash; /* 0 = free */
 	time_t at;
 	uint32_t len, cap;
-	int32_t next; /* next entry in the same bucket, -1 = end */
 	char *resp;
+};
+
+/* One cell of the transaction cache's open-addressing index (svc_sip_txc.c). */
+struct sip_txc_cell {
+	uint64_t hash; /* 0 = empty */
+	uint32_t slot; /* ring entry */
 };
 
 #define SIP_CONNECT_S	 STORE_SIP_CONNECT_S /* an outgoing connection must be up within this */
@@ -73,8 +78,8 @@ struct sip_svc {
 	SSL_CTX *ssl;
 	SSL_CTX *ssl_client; /* outgoing TLS (svc_sip_connect.c), made on first use */
 	struct event *tick_ev, *persist_ev;
-	struct sip_txc_slot *txc; /* ring of SIP_TXC_SLOTS entries, oldest at txc_head */
-	int32_t *txc_bucket;	  /* SIP_TXC_SLOTS chain heads, -1 = empty */
+	struct sip_txc_slot *txc;	/* ring of SIP_TXC_SLOTS entries, oldest at txc_head */
+	struct sip_txc_cell *txc_index; /* 2 × SIP_TXC_SLOTS cells */
 	uint32_t txc_head;
 	struct sip_conn *conns;
 	int n_conns;
@@ -83,7 +88,8 @@ struct sip_svc {
 	char *txbuf;	  /* SIP_UDP_BATCH × SIP_TX_MAX */
 	int64_t prov_seq; /* last change-log entry applied to the provisioning cache */
 	time_t last_limit_log;
-	time_t log_second; /* rejection log budget (svc_sip.c log_budget) */
+	time_t last_expire; /* second of the last expiry sweep (on_tick) */
+	time_t log_second;  /* rejection log budget (svc_sip.c log_budget) */
 	unsigned log_lines;
 	unsigned long long log_suppressed;
 	/* counters for stats() */
@@ -93,6 +99,17 @@ struct sip_svc {
 };
 
 #define SIP_TX_MAX 8192 /* largest response we build */
+
+/* svc_sip_txc.c: the UDP transaction cache (ring + index), owned by the service. */
+/* Allocate the ring and its index; DT_OK or DT_ENOMEM. sip_txc_free releases both (idempotent). */
+int sip_txc_init(struct sip_svc *s);
+void sip_txc_free(struct sip_svc *s);
+/* The key of a parsed request from SRC (top Via, Call-ID, CSeq, source); never 0. */
+uint64_t sip_txc_key(const struct sip_msg *m, const struct reg_src *src);
+/* The cached final response to KEY if answered within SIP_TXC_TTL of NOW, else NULL. */
+const struct sip_txc_slot *sip_txc_find(const struct sip_svc *s, uint64_t key, time_t now);
+/* Remember RESP (copied) as the answer to KEY, evicting the oldest entry. */
+void sip_txc_put(struct sip_svc *s, uint64_t key, time_t now, const char *resp, size_t len);
 
 /* svc_sip_net.c */
 /* Bind UDP and TCP on sip.port and TLS on sip.tls_port at every [server] listen address. DT_OK, or
