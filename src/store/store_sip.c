@@ -328,11 +328,15 @@ store_sip_load(struct store *st, struct reg *r, time_t now, size_t *n_bindings, 
 	if (n_bindings)
 		*n_bindings = n;
 	rc = load_states(st, r, e);
-	/* answered control requests are kept a week for the CLI and the admin, then dropped */
+	/* answered control requests are kept a week for the CLI and the admin, then dropped; one
+	 * still "sending" (4) was taken by a serve that stopped or died before the connection to
+	 * the phone was up: it is failed, not left pending for ever */
 	if (rc == DT_OK)
 		sqlite3_exec(
 		    store_sqlite(st),
-		    "DELETE FROM sip_control WHERE state <> 0 AND queued_at < unixepoch() - 604800",
+		    "DELETE FROM sip_control WHERE state <> 0 AND queued_at < unixepoch() - 604800;"
+		    "UPDATE sip_control SET state = 3, detail = 'serve stopped before the"
+		    " connection to the phone was up' WHERE state = 4",
 		    NULL, NULL, NULL);
 	/* the load itself changed nothing: do not write it all back at the first save */
 	reg_dirty_drain(r, NULL, NULL);

@@ -45,7 +45,8 @@ int store_sip_history(struct store *st, const char *device,
 
 /* Control queue: the CLI adds a request; serve takes queued ones and records the outcome.
  * state: 0 queued, 1 sent, 2 no binding, 3 failed, 4 sending (serve is opening a connection to
- * the phone, RFC 3261 §18.2.2: final within STORE_SIP_CONNECT_S seconds). */
+ * the phone, RFC 3261 §18.2.2: final within STORE_SIP_CONNECT_S seconds; store_sip_load fails one
+ * left in 4 by a serve that died). */
 #define STORE_SIP_CONNECT_S 5
 int store_sip_control_add(struct store *st, const char *device, const char *action, int64_t *id,
 			  struct dt_errbuf *e);

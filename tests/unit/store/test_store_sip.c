@@ -1,6 +1,7 @@
 /* summary: unit tests of src/store/store_sip.c: a registrar's bindings, states and history are
  * saved in one batch, survive a reopen and reload into a fresh registrar (no re-registration);
- * expired bindings are not restored; the control queue round-trips; the admin's state line. */
+ * expired bindings are not restored; the control queue round-trips (a request left "sending" by a
+ * serve that died is failed at the next start); the admin's state line. */
 #include "dt_test.h"
 
 #include <sqlite3.h>
@@ -131,6 +132,8 @@ test_control_queue(void **state)
 	struct dt_errbuf e = {0, ""};
 	int64_t id, seen = 0;
 	int s;
+	struct reg *r;
+	size_t restored = 0;
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(store_open(dir, &st, &e), DT_OK);
 	assert_int_equal(store_sip_control_add(st, "SEP00AABBCCDDEE", "apply-config", &id, &e),
@@ -146,6 +149,15 @@ test_control_queue(void **state)
 	assert_int_equal(store_sip_control_add(st, "SEP00AABBCCDDEE", "reset", &id, &e), DT_OK);
 	assert_int_equal(store_sip_control_cancel(st, id, &e), 1);
 	assert_int_equal(store_sip_control_add(st, "SEP00AABBCCDDEE", "bogus", &id, &e), DT_EDB);
+	/* a request left "sending" by a serve that died is failed when the next one starts */
+	assert_int_equal(store_sip_control_add(st, "SEP00AABBCCDDEE", "reset", &id, &e), DT_OK);
+	assert_int_equal(store_sip_control_done(st, id, 4, "connecting", &e), DT_OK);
+	r = new_reg();
+	assert_int_equal(store_sip_load(st, r, T0, &restored, &e), DT_OK);
+	reg_free(r);
+	assert_int_equal(store_sip_control_state(st, id, &s, detail, sizeof detail, &e), DT_OK);
+	assert_int_equal(s, 3);
+	assert_string_equal(detail, "serve stopped before the connection to the phone was up");
 	store_close(st);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	assert_int_equal(system(cmd), 0);
