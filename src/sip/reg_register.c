@@ -356,6 +356,9 @@ update_device(struct reg *r, struct sip_msg *m, const struct req *rq, const stru
 	memcpy(oc->device, rq->device, sizeof oc->device);
 	oc->event = reg_dev_set_lines(r, d, rq->aor, newreg, removed, REG_EV_UNREGISTER,
 				      REG_R_DEVICE_UNREGISTERED, src, now);
+	oc->partial = d->info.state == REG_ST_PARTIAL;
+	oc->lines_bound = d->info.lines_bound;
+	oc->lines_total = d->info.lines_total;
 	if (oc->event == REG_EV_REGISTER && d->info.cfg_state == REG_CFG_PENDING &&
 	    now >= d->info.cfg_at)
 		d->info.cfg_state = REG_CFG_APPLIED;

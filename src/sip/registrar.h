@@ -160,6 +160,8 @@ struct reg_outcome {
 	char aor[33];	 /* the AOR, "" when none */
 	int event;	 /* enum reg_event recorded, 0 = none */
 	int quiet;	 /* 1: an ordinary miss (unknown AOR) → info, not warning */
+	int partial;	 /* 1: the device is Partially Registered after this request */
+	int lines_bound, lines_total; /* with partial: how many of its lines are bound */
 };
 
 /* Handle one parsed message m (sip_msg_parse already returned DT_OK) from src at now. Writes the

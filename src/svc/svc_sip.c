@@ -62,9 +62,15 @@ log_outcome(struct sip_svc *s, const struct reg_outcome *oc, const struct sip_ms
 	const char *tr = reg_transport_name(src->transport);
 	int method_len = (int)m->method_name.len, level;
 	if (oc->event == REG_EV_REGISTER || oc->event == REG_EV_UNREGISTER) {
-		dt_log(DT_INFO, "sip", dev, "%s %s from %s:%u/%s",
-		       oc->event == REG_EV_REGISTER ? "registered" : "unregistered", oc->aor,
-		       src->ip, src->port, tr);
+		if (oc->partial)
+			dt_log(DT_INFO, "sip", dev,
+			       "%s %s from %s:%u/%s: partially registered, %d of %d lines",
+			       oc->event == REG_EV_REGISTER ? "registered" : "unregistered",
+			       oc->aor, src->ip, src->port, tr, oc->lines_bound, oc->lines_total);
+		else
+			dt_log(DT_INFO, "sip", dev, "%s %s from %s:%u/%s",
+			       oc->event == REG_EV_REGISTER ? "registered" : "unregistered",
+			       oc->aor, src->ip, src->port, tr);
 		return;
 	}
 	/* an ordinary miss (unknown AOR, a challenge) is info or debug, a real rejection a warning

@@ -81,6 +81,8 @@ reg 5801 $DEV "$CID" 102 remove
 wait_show $DEV "Unregistered (DeviceUnregistered 10)"
 reg 5801 $DEV "$CID" 103 refresh
 wait_show $DEV "Partially Registered $PHONE:5080 UDP lines=1/2 ua=Cisco-CP8851/14.2.1"
+grep -q "registered 5801 from $PHONE:5080/UDP: partially registered, 1 of 2 lines" serve.log ||
+	fail "serve.log does not say partially registered"
 list=$("$DIALTONE" --data "$D" device list 2>&1) || fail "device list: $list"
 echo "$list" | grep "^$DEV " | grep -q "Partially Registered $PHONE " ||
 	fail "device list: $(echo "$list" | grep "^$DEV ")"
