@@ -3,6 +3,7 @@
  * the connection id and the address, so the service sends the NOTIFY from that address or opens a
  * connection to the Contact; a NOTIFY that cannot be delivered turns the config state failed. */
 #include "dt_test.h"
+#include "reg_fixture.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,10 +20,7 @@ static struct reg *R;
 static int
 setup(void **state)
 {
-	struct reg_config c;
-	reg_config_defaults(&c);
-	R = reg_new(&c);
-	assert_non_null(R);
+	R = reg_fixture_new();
 	assert_int_equal(reg_prov_add(R, "2591", DEV, "", "pw", 0), DT_OK);
 	return 0;
 }
@@ -39,7 +37,7 @@ static int
 register_from(const struct reg_src *src, int cport, const char *callid, int cseq, time_t now)
 {
 	static char msg[2048], out[4096];
-	struct sip_msg m, resp;
+	struct sip_msg resp;
 	struct reg_outcome oc;
 	const char *tr = reg_transport_name(src->transport);
 	int len = snprintf(msg, sizeof msg,
@@ -50,12 +48,7 @@ register_from(const struct reg_src *src, int cport, const char *callid, int cseq
 			   "Contact: <sip:ph@%s:%d;transport=%s>\r\nExpires: 3600\r\n"
 			   "Content-Length: 0\r\n\r\n",
 			   tr, src->ip, src->port, cseq, callid, cseq, src->ip, cport, tr);
-	int n;
-	assert_int_equal(sip_msg_parse(msg, (size_t)len, SIP_PARSE_STREAM, 65535, &m), DT_OK);
-	n = reg_handle(R, &m, src, now, out, sizeof out, &oc);
-	assert_true(n > 0);
-	assert_int_equal(sip_msg_parse(out, (size_t)n, SIP_PARSE_STREAM, 0, &resp), DT_OK);
-	return resp.status;
+	return reg_fixture_send(R, msg, (size_t)len, src, now, out, sizeof out, &oc, &resp);
 }
 
 static void

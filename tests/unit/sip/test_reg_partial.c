@@ -4,6 +4,7 @@
  * device back to Registered; losing a secondary line alone makes it partial; the history rows
  * carry the line counts; a one-line device is never partial; a refused NOTIFY keeps the state. */
 #include "dt_test.h"
+#include "reg_fixture.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,51 +22,24 @@ static struct reg_outcome oc;
 static const struct reg_src SRC = {
     .transport = REG_T_TCP, .ip = "10.0.1.50", .port = 51234, .conn = 7};
 
-static const char BULK[] =
-    "--uniqueBoundary\r\nContent-Type: application/x-cisco-remotecc-request+xml\r\n\r\n"
-    "<x-cisco-remotecc-request><bulkregisterreq><contact all=\"true\"><register></register>"
-    "</contact></bulkregisterreq></x-cisco-remotecc-request>\r\n--uniqueBoundary--\r\n";
-
 /* Send a Cisco REGISTER for aor from device dev at now; contact NULL = the phone's Contact with
  * expires, "*" = remove all; bulk = carry the bulkregisterreq body. Returns the status. */
 static int
 reg_send(const char *aor, const char *dev, const char *callid, int cseq, const char *contact,
 	 int expires, int bulk, time_t now)
 {
-	char msg[4096], ct[512], out[8192];
-	struct sip_msg m;
-	int n;
-	if (!contact) {
-		snprintf(ct, sizeof ct,
-			 "<sip:5e6f7a8b@10.0.1.50:51234;transport=tcp>;+sip.instance=\"<urn:uuid:"
-			 "00000000-0000-0000-0000-%s>\";+u.sip!devicename.ccm.cisco.com=\"%s\"",
-			 dev + 3, dev);
-		contact = ct;
-	}
-	n = snprintf(msg, sizeof msg,
-		     "REGISTER sip:10.0.0.10 SIP/2.0\r\n"
-		     "Via: SIP/2.0/TCP 10.0.1.50:51234;branch=z9hG4bK%d-%s\r\n"
-		     "From: <sip:%s@10.0.0.10>;tag=00aabbccddee\r\nTo: <sip:%s@10.0.0.10>\r\n"
-		     "Call-ID: %s\r\nCSeq: %d REGISTER\r\nMax-Forwards: 70\r\n"
-		     "User-Agent: Cisco-CP8851/14.2.1\r\nContact: %s\r\nExpires: %d\r\n"
-		     "%sContent-Length: %zu\r\n\r\n%s",
-		     cseq, aor, aor, aor, callid, cseq, contact, expires,
-		     bulk ? "Content-Type: multipart/mixed; boundary=uniqueBoundary\r\n" : "",
-		     bulk ? sizeof BULK - 1 : 0, bulk ? BULK : "");
-	assert_true(n > 0 && (size_t)n < sizeof msg);
-	assert_int_equal(sip_msg_parse(msg, (size_t)n, SIP_PARSE_STREAM, 65535, &m), DT_OK);
-	memset(&oc, 0, sizeof oc);
-	assert_true(reg_handle(R, &m, &SRC, now, out, sizeof out, &oc) > 0);
+	char msg[4096], out[8192];
+	struct sip_msg resp;
+	size_t n = reg_fixture_cisco_register(msg, sizeof msg, aor, dev, callid, cseq, contact,
+					      expires, bulk);
+	assert_true(reg_fixture_send(R, msg, n, &SRC, now, out, sizeof out, &oc, &resp) > 0);
 	return oc.status;
 }
 
 static int
 setup(void **state)
 {
-	struct reg_config c;
-	reg_config_defaults(&c);
-	R = reg_new(&c);
-	assert_non_null(R);
+	R = reg_fixture_new();
 	assert_int_equal(reg_prov_add(R, "2001", DEV, "", "pw", 0), DT_OK);
 	assert_int_equal(reg_prov_add(R, "2002", DEV, "", "pw", 0), DT_OK);
 	assert_int_equal(reg_prov_add(R, "3001", ONE, "", "pw", 0), DT_OK);
